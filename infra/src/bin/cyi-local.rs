@@ -1,0 +1,72 @@
+//! The local host: every HTTP route on 127.0.0.1 with embedded adapters (a SQLite file and a
+//! folder under `--data-dir`) and the worker in process. No AWS account, no LLM key.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+use cyi_shared::Services;
+use cyi_shared::config::{ProcessEnv, cors_origins};
+use cyi_shared::ports::QueueSettings;
+
+#[derive(Parser)]
+#[command(
+    name = "cyi-local",
+    about = "Runs the whole service locally on embedded adapters"
+)]
+struct Args {
+    /// Port on 127.0.0.1.
+    #[arg(long, default_value_t = 3000)]
+    port: u16,
+    /// Where the SQLite file, the CV files and the generated keys live.
+    #[arg(long, default_value_os_t = default_data_dir())]
+    data_dir: PathBuf,
+    /// Print the OpenAPI document and exit.
+    #[arg(long)]
+    openapi: bool,
+}
+
+/// `.local-data` at the workspace root (git-ignored), wherever the command runs from.
+fn default_data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(
+            || PathBuf::from(".local-data"),
+            |root| root.join(".local-data"),
+        )
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    if args.openapi {
+        print!("{}", cyi_infra::openapi_json());
+        return Ok(());
+    }
+    cyi_shared::telemetry::init();
+    let cors = cors_origins(&ProcessEnv)?;
+    let public_base_url = format!("http://127.0.0.1:{}", args.port);
+    let (services, parts) =
+        Services::embedded(&args.data_dir, &public_base_url, QueueSettings::PRODUCTION)
+            .with_context(|| format!("opening the data folder {}", args.data_dir.display()))?;
+
+    let worker = tokio::spawn(cyi_worker::consume(
+        services.clone(),
+        Arc::clone(&parts.queue) as _,
+    ));
+    let app = cyi_infra::app(services, &parts, &cors);
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("binding {address} (is another server on --port?)"))?;
+    tracing::info!(%address, data_dir = %args.data_dir.display(), "serving");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    worker.abort();
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! Hosting outside Lambda: every function's routes in one server with the embedded adapters
+//! and the worker in process.
+
+use std::sync::Arc;
+
+use axum::Router;
+use cyi_shared::Services;
+use cyi_shared::adapters::embedded::directory::upload_router;
+use cyi_shared::services::EmbeddedParts;
+use utoipa::OpenApi;
+
+/// Every HTTP route of the service, with the shared layers, as the local host serves it.
+pub fn app(services: Services, parts: &EmbeddedParts, cors_allowed_origins: &[String]) -> Router {
+    let routes = Router::new()
+        .merge(cyi_auth::router(services.clone()))
+        .merge(cyi_upload::router(services.clone()))
+        .merge(cyi_questions::router(services.clone()))
+        .merge(cyi_evaluation::router(services))
+        .merge(upload_router(Arc::clone(&parts.blobs)));
+    cyi_shared::http::finish(routes, cors_allowed_origins)
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Chat Your Interview API",
+        description = "Mock interviews for software developers: CVs, questions, answers, evaluations."
+    ),
+    paths(cyi_shared::http::health, cyi_shared::http::openapi),
+    components(schemas(cyi_shared::error::Problem, cyi_shared::error::FieldError))
+)]
+struct ServiceDoc;
+
+/// The OpenAPI document of the whole API, assembled from every function's description.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let mut document = ServiceDoc::openapi();
+    document.merge(cyi_auth::ApiDoc::openapi());
+    document.merge(cyi_upload::ApiDoc::openapi());
+    document.merge(cyi_questions::ApiDoc::openapi());
+    document.merge(cyi_evaluation::ApiDoc::openapi());
+    document
+}
+
+/// The document as committed in `openapi.json` (pretty JSON with a final newline).
+pub fn openapi_json() -> String {
+    let mut json = openapi_document()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    json.push('\n');
+    json
+}

@@ -1,0 +1,68 @@
+//! The Lambda entry points: configuration and adapters built once at init (a bad variable
+//! stops the init with its name), then every event served with them.
+
+use std::future::Future;
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use axum::Router;
+use lambda_runtime::{LambdaEvent, service_fn};
+
+use crate::config::Config;
+use crate::ports::Delivery;
+use crate::{Services, http, telemetry};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Runs an HTTP function: its routes behind API Gateway, with the shared layers.
+pub async fn serve_http(routes: impl FnOnce(Services) -> Router) -> Result<(), BoxError> {
+    telemetry::init();
+    let config = Config::from_env()?;
+    let services = Services::from_config(&config).await?;
+    let app = http::finish(routes(services), &config.cors_allowed_origins);
+    lambda_http::run(app).await
+}
+
+/// Runs the queue consumer: each SQS batch goes to `process`, which returns the ids of the
+/// messages that failed; only those are retried (`ReportBatchItemFailures`).
+pub async fn serve_queue<F, Fut>(process: F) -> Result<(), BoxError>
+where
+    F: Fn(Services, Vec<Delivery>) -> Fut,
+    Fut: Future<Output = Vec<String>>,
+{
+    telemetry::init();
+    let config = Config::from_env()?;
+    let services = Services::from_config(&config).await?;
+    let process = &process;
+    let services = &services;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
+        let deliveries = event
+            .payload
+            .records
+            .into_iter()
+            .filter_map(|record| {
+                Some(Delivery {
+                    message_id: record.message_id?,
+                    receipt: record.receipt_handle.unwrap_or_default(),
+                    body: record.body.unwrap_or_default(),
+                    receive_count: record
+                        .attributes
+                        .get("ApproximateReceiveCount")
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or(1),
+                })
+            })
+            .collect();
+        let failed = process(services.clone(), deliveries).await;
+        let mut response = SqsBatchResponse::default();
+        response.batch_item_failures = failed
+            .into_iter()
+            .map(|id| {
+                let mut failure = BatchItemFailure::default();
+                failure.item_identifier = id;
+                failure
+            })
+            .collect();
+        Ok::<_, BoxError>(response)
+    }))
+    .await
+}

@@ -1,0 +1,17 @@
+//! What every function shares: domain types, ports and their adapters, configuration, the
+//! error type and HTTP helpers.
+
+pub mod adapters;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod jobs;
+#[cfg(feature = "lambda")]
+pub mod lambda;
+pub mod ports;
+pub mod secrets;
+pub mod services;
+pub mod telemetry;
+
+pub use error::{ApiError, FieldError};
+pub use services::Services;

@@ -1,0 +1,13 @@
+//! The ports: what the domain needs from the outside world, as traits.
+
+pub mod blob_store;
+pub mod clock;
+pub mod item_store;
+pub mod job_queue;
+
+pub use blob_store::{BlobError, BlobStore, PresignedPut};
+pub use clock::{Clock, IdGenerator, ManualClock, SystemClock, UuidV7Ids};
+pub use item_store::{
+    Attributes, Condition, Item, ItemKey, ItemStore, Page, Query, StoreError, Update, WriteOp,
+};
+pub use job_queue::{Delivery, JobQueue, QueueError, QueueSettings};

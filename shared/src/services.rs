@@ -1,0 +1,92 @@
+//! The adapters a function runs with, built once at start-up and shared by every request.
+
+use std::sync::Arc;
+
+use crate::config::{Backend, Config};
+use crate::ports::{
+    BlobStore, Clock, IdGenerator, ItemStore, JobQueue, QueueSettings, SystemClock, UuidV7Ids,
+};
+
+#[derive(Clone)]
+pub struct Services {
+    pub store: Arc<dyn ItemStore>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub queue: Arc<dyn JobQueue>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdGenerator>,
+}
+
+impl Services {
+    /// Builds the adapters the configuration names. An embedded backend in a build without
+    /// the `embedded` feature (a Lambda build) is a configuration error, not a panic.
+    pub async fn from_config(config: &Config) -> anyhow::Result<Self> {
+        match &config.backend {
+            #[cfg(feature = "aws")]
+            Backend::Aws(resources) => {
+                let sdk = crate::adapters::aws::load_sdk_config().await;
+                Ok(Self::aws(&sdk, resources))
+            }
+            #[cfg(feature = "embedded")]
+            Backend::Embedded {
+                data_dir,
+                public_base_url,
+            } => Ok(Self::embedded(data_dir, public_base_url, QueueSettings::PRODUCTION)?.0),
+            #[allow(unreachable_patterns)]
+            other => anyhow::bail!(
+                "configuration: STORAGE_BACKEND selects {other:?}, which this build does not include"
+            ),
+        }
+    }
+
+    #[cfg(feature = "aws")]
+    pub fn aws(sdk: &aws_config::SdkConfig, resources: &crate::config::AwsResources) -> Self {
+        use crate::adapters::aws::{DynamoItemStore, S3BlobStore, SqsJobQueue, clients};
+        Self {
+            store: Arc::new(DynamoItemStore::new(
+                clients::dynamodb(sdk),
+                &resources.table,
+            )),
+            blobs: Arc::new(S3BlobStore::new(clients::s3(sdk), &resources.bucket)),
+            queue: Arc::new(SqsJobQueue::new(
+                clients::sqs(sdk),
+                resources.queue_url.clone(),
+                resources.dead_letter_queue_url.clone(),
+            )),
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(UuidV7Ids),
+        }
+    }
+
+    /// The embedded family under `data_dir`; also returns the in-process queue, which the
+    /// host drains into the worker.
+    #[cfg(feature = "embedded")]
+    pub fn embedded(
+        data_dir: &std::path::Path,
+        public_base_url: &str,
+        queue: QueueSettings,
+    ) -> anyhow::Result<(Self, EmbeddedParts)> {
+        use crate::adapters::embedded::{DirectoryBlobStore, InProcessJobQueue, SqliteItemStore};
+        std::fs::create_dir_all(data_dir)?;
+        let blobs = Arc::new(DirectoryBlobStore::open(
+            &data_dir.join("blobs"),
+            public_base_url,
+        )?);
+        let queue = Arc::new(InProcessJobQueue::new(queue));
+        let services = Self {
+            store: Arc::new(SqliteItemStore::open(&data_dir.join("items.sqlite3"))?),
+            blobs: blobs.clone(),
+            queue: queue.clone(),
+            clock: Arc::new(SystemClock),
+            ids: Arc::new(UuidV7Ids),
+        };
+        Ok((services, EmbeddedParts { blobs, queue }))
+    }
+}
+
+/// The concrete embedded adapters a host needs beyond the ports: the upload route and the
+/// queue to drain.
+#[cfg(feature = "embedded")]
+pub struct EmbeddedParts {
+    pub blobs: Arc<crate::adapters::embedded::DirectoryBlobStore>,
+    pub queue: Arc<crate::adapters::embedded::InProcessJobQueue>,
+}
