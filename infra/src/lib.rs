@@ -9,14 +9,18 @@ use cyi_shared::adapters::embedded::directory::upload_router;
 use cyi_shared::services::EmbeddedParts;
 use utoipa::OpenApi;
 
-/// Every HTTP route of the service, with the shared layers, as the local host serves it.
-pub fn app(services: Services, parts: &EmbeddedParts, cors_allowed_origins: &[String]) -> Router {
-    let routes = Router::new()
+/// Every function's routes, without the shared layers.
+pub fn routes(services: Services) -> Router {
+    Router::new()
         .merge(cyi_auth::router(services.clone()))
         .merge(cyi_upload::router(services.clone()))
         .merge(cyi_questions::router(services.clone()))
         .merge(cyi_evaluation::router(services))
-        .merge(upload_router(Arc::clone(&parts.blobs)));
+}
+
+/// Every HTTP route of the service, with the shared layers, as the local host serves it.
+pub fn app(services: Services, parts: &EmbeddedParts, cors_allowed_origins: &[String]) -> Router {
+    let routes = routes(services).merge(upload_router(Arc::clone(&parts.blobs)));
     cyi_shared::http::finish(routes, cors_allowed_origins)
 }
 
@@ -27,9 +31,25 @@ pub fn app(services: Services, parts: &EmbeddedParts, cors_allowed_origins: &[St
         description = "Mock interviews for software developers: CVs, questions, answers, evaluations."
     ),
     paths(cyi_shared::http::health, cyi_shared::http::openapi),
-    components(schemas(cyi_shared::error::Problem, cyi_shared::error::FieldError))
+    components(schemas(cyi_shared::error::Problem, cyi_shared::error::FieldError)),
+    modifiers(&BearerTokens)
 )]
 struct ServiceDoc;
+
+/// Bearer tokens from `POST /auth/login`, described as the OAuth2 password flow so OpenAPI
+/// tools can log in by themselves.
+struct BearerTokens;
+
+impl utoipa::Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Flow, OAuth2, Password, Scopes, SecurityScheme};
+        let flow = Flow::Password(Password::new("/auth/login", Scopes::new()));
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::OAuth2(OAuth2::new([flow])));
+    }
+}
 
 /// The OpenAPI document of the whole API, assembled from every function's description.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use cyi_shared::Services;
 use cyi_shared::ports::QueueSettings;
+use cyi_shared::testing::test_settings;
 use serde_json::Value;
 
 struct Host {
@@ -16,8 +17,13 @@ async fn start(cors: &[&str]) -> Host {
     let dir = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let (services, parts) =
-        Services::embedded(dir.path(), &base, QueueSettings::PRODUCTION).unwrap();
+    let (services, parts) = Services::embedded(
+        dir.path(),
+        &base,
+        QueueSettings::PRODUCTION,
+        &test_settings(),
+    )
+    .unwrap();
     let cors: Vec<String> = cors.iter().map(|o| (*o).to_owned()).collect();
     let app = cyi_infra::app(services, &parts, &cors);
     tokio::spawn(async move { axum::serve(listener, app).await });

@@ -25,6 +25,21 @@ impl VariableSource for ProcessEnv {
     }
 }
 
+/// Values given by a host (its flags) in front of another source.
+pub struct Overlay<'a> {
+    pub values: std::collections::HashMap<&'static str, String>,
+    pub fallback: &'a dyn VariableSource,
+}
+
+impl VariableSource for Overlay<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        self.values
+            .get(name)
+            .cloned()
+            .or_else(|| self.fallback.get(name))
+    }
+}
+
 impl VariableSource for std::collections::HashMap<&str, &str> {
     fn get(&self, name: &str) -> Option<String> {
         std::collections::HashMap::get(self, name).map(|v| (*v).to_owned())
@@ -75,12 +90,49 @@ pub struct AwsResources {
     pub dead_letter_queue_url: String,
 }
 
+/// Where the token signing key comes from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum SigningKeySource {
+    /// `TOKEN_SIGNING_KEY`, at least 32 bytes.
+    Value(Vec<u8>),
+    /// `TOKEN_SIGNING_KEY_PARAMETER`: an SSM SecureString parameter read at init.
+    SsmParameter(String),
+    /// Neither set, embedded backend: a key generated on first run into the data folder.
+    DataFolder,
+}
+
+impl std::fmt::Debug for SigningKeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Value(_) => f.write_str("Value([redacted])"),
+            Self::SsmParameter(name) => write!(f, "SsmParameter({name})"),
+            Self::DataFolder => f.write_str("DataFolder"),
+        }
+    }
+}
+
+/// Product rules that operators may tune.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Interviews each account may create.
+    pub interview_quota: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { interview_quota: 5 }
+    }
+}
+
 /// Settings every function reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     pub backend: Backend,
     /// Origins a browser front end may call the API from; empty allows none.
     pub cors_allowed_origins: Vec<String>,
+    pub signing_key: SigningKeySource,
+    pub access_token_lifetime: std::time::Duration,
+    pub limits: Limits,
 }
 
 pub const DEFAULT_PUBLIC_BASE_URL: &str = "http://127.0.0.1:3000";
@@ -111,10 +163,57 @@ impl Config {
                 });
             }
         };
+        let signing_key = signing_key(env, &backend)?;
+        let minutes: u64 = parsed_or(env, "ACCESS_TOKEN_MINUTES", 60)?;
+        if !(1..=24 * 60).contains(&minutes) {
+            return Err(ConfigError {
+                name: "ACCESS_TOKEN_MINUTES",
+                problem: format!("must be 1 to 1440, not {minutes}"),
+            });
+        }
+        let interview_quota: i64 =
+            parsed_or(env, "INTERVIEW_QUOTA", Limits::default().interview_quota)?;
+        if !(0..=10_000).contains(&interview_quota) {
+            return Err(ConfigError {
+                name: "INTERVIEW_QUOTA",
+                problem: format!("must be 0 to 10000, not {interview_quota}"),
+            });
+        }
         Ok(Self {
             backend,
             cors_allowed_origins: cors_origins(env)?,
+            signing_key,
+            access_token_lifetime: std::time::Duration::from_secs(minutes * 60),
+            limits: Limits { interview_quota },
         })
+    }
+}
+
+fn signing_key(
+    env: &dyn VariableSource,
+    backend: &Backend,
+) -> Result<SigningKeySource, ConfigError> {
+    match (
+        env.get("TOKEN_SIGNING_KEY"),
+        env.get("TOKEN_SIGNING_KEY_PARAMETER"),
+    ) {
+        (Some(_), Some(_)) => Err(ConfigError {
+            name: "TOKEN_SIGNING_KEY",
+            problem: "and TOKEN_SIGNING_KEY_PARAMETER are both set; set one".into(),
+        }),
+        (Some(key), None) if key.len() < 32 => Err(ConfigError {
+            name: "TOKEN_SIGNING_KEY",
+            problem: "must be at least 32 bytes of random data".into(),
+        }),
+        (Some(key), None) => Ok(SigningKeySource::Value(key.into_bytes())),
+        (None, Some(parameter)) => Ok(SigningKeySource::SsmParameter(parameter)),
+        (None, None) => match backend {
+            Backend::Embedded { .. } => Ok(SigningKeySource::DataFolder),
+            Backend::Aws(_) => Err(ConfigError {
+                name: "TOKEN_SIGNING_KEY_PARAMETER",
+                problem: "is required (or TOKEN_SIGNING_KEY) with the aws backend".into(),
+            }),
+        },
     }
 }
 
@@ -148,6 +247,40 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+
+    #[test]
+    fn the_aws_backend_needs_a_signing_key_and_a_long_one() {
+        let mut env = HashMap::from([
+            ("TABLE_NAME", "t"),
+            ("BUCKET_NAME", "b"),
+            ("QUEUE_URL", "q"),
+            ("DEAD_LETTER_QUEUE_URL", "d"),
+        ]);
+        assert_eq!(
+            Config::from_source(&env).unwrap_err().name,
+            "TOKEN_SIGNING_KEY_PARAMETER"
+        );
+        env.insert("TOKEN_SIGNING_KEY", "too short");
+        assert_eq!(
+            Config::from_source(&env).unwrap_err().name,
+            "TOKEN_SIGNING_KEY"
+        );
+        env.remove("TOKEN_SIGNING_KEY");
+        env.insert("TOKEN_SIGNING_KEY_PARAMETER", "/cyi/token-key");
+        env.insert("INTERVIEW_QUOTA", "seven");
+        assert_eq!(
+            Config::from_source(&env).unwrap_err().name,
+            "INTERVIEW_QUOTA"
+        );
+        env.insert("INTERVIEW_QUOTA", "7");
+        let config = Config::from_source(&env).unwrap();
+        assert_eq!(
+            config.signing_key,
+            SigningKeySource::SsmParameter("/cyi/token-key".into())
+        );
+        assert_eq!(config.limits.interview_quota, 7);
+        assert_eq!(config.access_token_lifetime.as_secs(), 3600);
+    }
 
     #[test]
     fn aws_backend_names_the_first_missing_variable() {

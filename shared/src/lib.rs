@@ -1,6 +1,7 @@
 //! What every function shares: domain types, ports and their adapters, configuration, the
 //! error type and HTTP helpers.
 
+pub mod accounts;
 pub mod adapters;
 pub mod config;
 pub mod error;
@@ -12,6 +13,8 @@ pub mod ports;
 pub mod secrets;
 pub mod services;
 pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::{ApiError, FieldError};
 pub use services::Services;

@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::config::{Backend, Config};
+use std::time::Duration;
+
+use crate::accounts::tokens::TokenAuthority;
+use crate::config::{Backend, Config, Limits, SigningKeySource};
 use crate::ports::{
     BlobStore, Clock, IdGenerator, ItemStore, JobQueue, QueueSettings, SystemClock, UuidV7Ids,
 };
@@ -14,23 +17,73 @@ pub struct Services {
     pub queue: Arc<dyn JobQueue>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
+    pub tokens: Arc<TokenAuthority>,
+    pub limits: Limits,
+}
+
+/// What the services need besides the adapters.
+#[derive(Clone)]
+pub struct Settings {
+    /// The token signing key; `None` on the embedded backend means "the data folder's".
+    pub signing_key: Option<Vec<u8>>,
+    pub access_token_lifetime: Duration,
+    pub limits: Limits,
+}
+
+impl Settings {
+    /// The settings a configuration names; a key held in SSM is filled in by the caller.
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            signing_key: match &config.signing_key {
+                SigningKeySource::Value(key) => Some(key.clone()),
+                SigningKeySource::SsmParameter(_) | SigningKeySource::DataFolder => None,
+            },
+            access_token_lifetime: config.access_token_lifetime,
+            limits: config.limits,
+        }
+    }
+
+    fn tokens(
+        &self,
+        fallback_key: impl FnOnce() -> anyhow::Result<Vec<u8>>,
+    ) -> anyhow::Result<Arc<TokenAuthority>> {
+        let key = match &self.signing_key {
+            Some(key) => key.clone(),
+            None => fallback_key()?,
+        };
+        Ok(Arc::new(TokenAuthority::new(
+            &key,
+            self.access_token_lifetime,
+        )?))
+    }
 }
 
 impl Services {
     /// Builds the adapters the configuration names. An embedded backend in a build without
     /// the `embedded` feature (a Lambda build) is a configuration error, not a panic.
     pub async fn from_config(config: &Config) -> anyhow::Result<Self> {
+        let mut settings = Settings::from_config(config);
         match &config.backend {
             #[cfg(feature = "aws")]
             Backend::Aws(resources) => {
                 let sdk = crate::adapters::aws::load_sdk_config().await;
-                Ok(Self::aws(&sdk, resources))
+                if let SigningKeySource::SsmParameter(name) = &config.signing_key {
+                    let key = crate::adapters::aws::read_secure_parameter(&sdk, name).await?;
+                    settings.signing_key = Some(key);
+                }
+                Self::aws(&sdk, resources, &settings)
             }
             #[cfg(feature = "embedded")]
             Backend::Embedded {
                 data_dir,
                 public_base_url,
-            } => Ok(Self::embedded(data_dir, public_base_url, QueueSettings::PRODUCTION)?.0),
+            } => Ok(Self::embedded(
+                data_dir,
+                public_base_url,
+                QueueSettings::PRODUCTION,
+                &settings,
+            )?
+            .0),
             #[allow(unreachable_patterns)]
             other => anyhow::bail!(
                 "configuration: STORAGE_BACKEND selects {other:?}, which this build does not include"
@@ -39,9 +92,14 @@ impl Services {
     }
 
     #[cfg(feature = "aws")]
-    pub fn aws(sdk: &aws_config::SdkConfig, resources: &crate::config::AwsResources) -> Self {
+    pub fn aws(
+        sdk: &aws_config::SdkConfig,
+        resources: &crate::config::AwsResources,
+        settings: &Settings,
+    ) -> anyhow::Result<Self> {
         use crate::adapters::aws::{DynamoItemStore, S3BlobStore, SqsJobQueue, clients};
-        Self {
+        let tokens = settings.tokens(|| anyhow::bail!("the aws backend needs a signing key"))?;
+        Ok(Self {
             store: Arc::new(DynamoItemStore::new(
                 clients::dynamodb(sdk),
                 &resources.table,
@@ -54,7 +112,9 @@ impl Services {
             )),
             clock: Arc::new(SystemClock),
             ids: Arc::new(UuidV7Ids),
-        }
+            tokens,
+            limits: settings.limits,
+        })
     }
 
     /// The embedded family under `data_dir`; also returns the in-process queue, which the
@@ -64,9 +124,15 @@ impl Services {
         data_dir: &std::path::Path,
         public_base_url: &str,
         queue: QueueSettings,
+        settings: &Settings,
     ) -> anyhow::Result<(Self, EmbeddedParts)> {
         use crate::adapters::embedded::{DirectoryBlobStore, InProcessJobQueue, SqliteItemStore};
         std::fs::create_dir_all(data_dir)?;
+        let tokens = settings.tokens(|| {
+            Ok(crate::secrets::load_or_create_key(
+                &data_dir.join("token-signing.key"),
+            )?)
+        })?;
         let blobs = Arc::new(DirectoryBlobStore::open(
             &data_dir.join("blobs"),
             public_base_url,
@@ -78,6 +144,8 @@ impl Services {
             queue: queue.clone(),
             clock: Arc::new(SystemClock),
             ids: Arc::new(UuidV7Ids),
+            tokens,
+            limits: settings.limits,
         };
         Ok((services, EmbeddedParts { blobs, queue }))
     }

@@ -1,14 +1,12 @@
 //! The blob store contract, run against a directory and against S3 (moto).
 
-mod support;
-
 use std::time::Duration;
 
 use bytes::Bytes;
 use cyi_shared::Services;
 use cyi_shared::ports::BlobError;
 
-contract_cases!(crate::support::FAST_QUEUE;
+cyi_shared::contract_cases!(cyi_shared::testing::FAST_QUEUE;
     put_get_delete,
     delete_prefix_removes_only_that_prefix,
     presigned_put_uploads_the_object,

@@ -1,7 +1,5 @@
 //! The item store contract, run against SQLite and against DynamoDB (moto).
 
-mod support;
-
 use std::sync::Arc;
 
 use cyi_shared::Services;
@@ -9,7 +7,7 @@ use cyi_shared::ports::item_store::query_all;
 use cyi_shared::ports::{Condition, Item, ItemKey, Query, StoreError, Update, WriteOp};
 use serde_json::{Value, json};
 
-contract_cases!(crate::support::FAST_QUEUE;
+cyi_shared::contract_cases!(cyi_shared::testing::FAST_QUEUE;
     put_if_absent_conflicts,
     concurrent_puts_if_absent_have_one_winner,
     conditional_update_that_loses_changes_nothing,

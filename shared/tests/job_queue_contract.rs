@@ -1,13 +1,11 @@
 //! The job queue contract, run against the in-process queue and against SQS (moto), with a
 //! 1 s visibility timeout and 2 receives before dead-lettering.
 
-mod support;
-
 use std::time::Duration;
 
 use cyi_shared::Services;
 
-contract_cases!(crate::support::FAST_QUEUE;
+cyi_shared::contract_cases!(cyi_shared::testing::FAST_QUEUE;
     send_receive_delete,
     redelivery_after_the_visibility_timeout,
     dead_lettering_after_the_maximum_receives,

@@ -8,8 +8,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::Parser;
 use cyi_shared::Services;
-use cyi_shared::config::{ProcessEnv, cors_origins};
+use cyi_shared::config::{Config, Overlay, ProcessEnv};
 use cyi_shared::ports::QueueSettings;
+use cyi_shared::services::Settings;
 
 #[derive(Parser)]
 #[command(
@@ -46,17 +47,30 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     cyi_shared::telemetry::init();
-    let cors = cors_origins(&ProcessEnv)?;
     let public_base_url = format!("http://127.0.0.1:{}", args.port);
-    let (services, parts) =
-        Services::embedded(&args.data_dir, &public_base_url, QueueSettings::PRODUCTION)
-            .with_context(|| format!("opening the data folder {}", args.data_dir.display()))?;
+    // The flags decide the backend; the environment may still tune the rest.
+    let config = Config::from_source(&Overlay {
+        values: [
+            ("STORAGE_BACKEND", "embedded".to_owned()),
+            ("DATA_DIR", args.data_dir.display().to_string()),
+            ("PUBLIC_BASE_URL", public_base_url.clone()),
+        ]
+        .into(),
+        fallback: &ProcessEnv,
+    })?;
+    let (services, parts) = Services::embedded(
+        &args.data_dir,
+        &public_base_url,
+        QueueSettings::PRODUCTION,
+        &Settings::from_config(&config),
+    )
+    .with_context(|| format!("opening the data folder {}", args.data_dir.display()))?;
 
     let worker = tokio::spawn(cyi_worker::consume(
         services.clone(),
         Arc::clone(&parts.queue) as _,
     ));
-    let app = cyi_infra::app(services, &parts, &cors);
+    let app = cyi_infra::app(services, &parts, &config.cors_allowed_origins);
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
     let listener = tokio::net::TcpListener::bind(address)
         .await

@@ -16,6 +16,25 @@ pub async fn load_sdk_config() -> aws_config::SdkConfig {
     aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
 }
 
+/// Reads a SecureString parameter (the token signing key) once at init.
+pub async fn read_secure_parameter(
+    sdk: &aws_config::SdkConfig,
+    name: &str,
+) -> anyhow::Result<Vec<u8>> {
+    let output = aws_sdk_ssm::Client::new(sdk)
+        .get_parameter()
+        .name(name)
+        .with_decryption(true)
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("reading SSM parameter {name}: {e}"))?;
+    output
+        .parameter
+        .and_then(|p| p.value)
+        .map(String::into_bytes)
+        .ok_or_else(|| anyhow::anyhow!("SSM parameter {name} has no value"))
+}
+
 /// Clients for each service, built from the shared configuration.
 pub mod clients {
     use aws_config::SdkConfig;

@@ -1,14 +1,27 @@
-//! The two adapter families the contract suites run against: embedded (temporary folder)
-//! and AWS (moto's server on loopback, started by the test command; `MOTO_ENDPOINT`).
-#![allow(dead_code)]
+//! Test support: the two adapter families every suite runs against, embedded (a temporary
+//! folder) and AWS (moto's server on loopback, started by `scripts/test`, at
+//! `MOTO_ENDPOINT`). Compiled only with the `testing` feature.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use cyi_shared::Services;
-use cyi_shared::adapters::aws::provision::{ResourceNames, provision};
-use cyi_shared::config::AwsResources;
-use cyi_shared::ports::QueueSettings;
+use crate::Services;
+use crate::adapters::aws::provision::{ResourceNames, provision};
+use crate::config::{AwsResources, Limits};
+use crate::ports::QueueSettings;
+use crate::services::Settings;
+
+/// Settings for tests: a fresh random signing key, one-hour tokens, default limits.
+pub fn test_settings() -> Settings {
+    use rand::RngCore;
+    let mut key = vec![0u8; 32];
+    rand::rng().fill_bytes(&mut key);
+    Settings {
+        signing_key: Some(key),
+        access_token_lifetime: Duration::from_secs(3600),
+        limits: Limits::default(),
+    }
+}
 
 /// Queue settings short enough to watch redelivery and dead-lettering happen.
 pub const FAST_QUEUE: QueueSettings = QueueSettings {
@@ -18,10 +31,14 @@ pub const FAST_QUEUE: QueueSettings = QueueSettings {
 
 pub struct Family {
     pub services: Services,
+    /// The settings the services were built with (the signing key, for forging tokens).
+    pub settings: Settings,
     /// Keeps the embedded family's folder alive for the test.
     pub _dir: Option<tempfile::TempDir>,
     /// The embedded upload route's server, when presigned URLs need one.
     pub _server: Option<tokio::task::JoinHandle<()>>,
+    /// The embedded family's upload route, for hosts that serve it themselves.
+    pub upload_router: Option<axum::Router>,
 }
 
 pub async fn moto_sdk() -> aws_config::SdkConfig {
@@ -53,10 +70,13 @@ pub async fn aws(queue: QueueSettings) -> Family {
         queue_url: provisioned.queue_url,
         dead_letter_queue_url: provisioned.dead_letter_queue_url,
     };
+    let settings = test_settings();
     Family {
-        services: Services::aws(&sdk, &resources),
+        services: Services::aws(&sdk, &resources, &settings).expect("aws family"),
+        settings,
         _dir: None,
         _server: None,
+        upload_router: None,
     }
 }
 
@@ -67,16 +87,20 @@ pub async fn embedded(queue: QueueSettings) -> Family {
         .await
         .expect("free port");
     let base_url = format!("http://{}", listener.local_addr().expect("address"));
+    let settings = test_settings();
     let (services, parts) =
-        Services::embedded(dir.path(), &base_url, queue).expect("embedded family");
-    let router = cyi_shared::adapters::embedded::directory::upload_router(Arc::clone(&parts.blobs));
+        Services::embedded(dir.path(), &base_url, queue, &settings).expect("embedded family");
+    let router = crate::adapters::embedded::directory::upload_router(Arc::clone(&parts.blobs));
+    let served = router.clone();
     let server = tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
+        let _ = axum::serve(listener, served).await;
     });
     Family {
         services,
+        settings,
         _dir: Some(dir),
         _server: Some(server),
+        upload_router: Some(router),
     }
 }
 
@@ -88,7 +112,7 @@ macro_rules! contract_cases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $case() {
-                    let family = $crate::support::embedded($settings).await;
+                    let family = cyi_shared::testing::embedded($settings).await;
                     super::$case(&family.services).await;
                 }
             )+
@@ -97,10 +121,27 @@ macro_rules! contract_cases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $case() {
-                    let family = $crate::support::aws($settings).await;
+                    let family = cyi_shared::testing::aws($settings).await;
                     super::$case(&family.services).await;
                 }
             )+
         }
     };
+}
+
+/// A JWT with any header and claims, signed HS256-style with `key` whatever the header says:
+/// the raw material of tokens the API must refuse.
+pub fn forge_token(header: &serde_json::Value, claims: &serde_json::Value, key: &[u8]) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use hmac::{Hmac, KeyInit, Mac};
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key");
+    mac.update(signing_input.as_bytes());
+    let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    format!("{signing_input}.{signature}")
 }
