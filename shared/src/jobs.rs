@@ -1,9 +1,13 @@
 //! The messages the worker consumes. Each variant is one kind of slow work; a body that does
-//! not parse as a `Job` is a poison message and ends in the dead-letter queue.
+//! not parse as a `Job` is a poison message and ends in the dead-letter queue. Jobs carry ids,
+//! never user content.
 
 use serde::{Deserialize, Serialize};
 
-/// One unit of work for the worker. Variants are added as features that need slow work land.
+/// One unit of work for the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
-pub enum Job {}
+pub enum Job {
+    /// Extract the text of an uploaded PDF CV.
+    ExtractCv { user_id: String, cv_id: String },
+}

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod adapters;
 pub mod config;
+pub mod cvs;
 pub mod error;
 pub mod http;
 pub mod jobs;

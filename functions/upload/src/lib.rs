@@ -1,15 +1,232 @@
-//! CV upload, listing and deletion: the routes this function serves, mountable by any host.
+//! CV upload, listing and deletion: the routes of the upload function. Rules live in
+//! `cyi_shared::cvs`; handlers parse, call and map.
 
-use axum::Router;
-use cyi_shared::Services;
-use utoipa::OpenApi;
+use std::collections::BTreeMap;
+
+use axum::body::to_bytes;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use cyi_shared::accounts::CurrentUser;
+use cyi_shared::cvs::{self, CvRecord, CvStatus, FailureReason, MAX_PDF_BYTES};
+use cyi_shared::http::ApiJson;
+use cyi_shared::{ApiError, Services};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 
 /// The routes of this function.
 pub fn router(services: Services) -> Router {
-    Router::new().with_state(services)
+    Router::new()
+        .route("/cvs", post(create).get(list))
+        .route("/cvs/uploads", post(start_upload))
+        .route("/cvs/{id}/complete", post(complete_upload))
+        .route("/cvs/{id}", get(show).delete(delete))
+        .with_state(services)
 }
 
 /// The OpenAPI description of these routes.
 #[derive(OpenApi)]
-#[openapi()]
+#[openapi(
+    paths(create, list, start_upload, complete_upload, show, delete),
+    components(schemas(CvRecord, CvStatus, FailureReason, cvs::CvSource, TextCv, CvList, CvDetail, UploadRequest, UploadTicket)),
+    tags((name = "cvs", description = "CV upload and text extraction"))
+)]
 pub struct ApiDoc;
+
+#[derive(Deserialize, IntoParams)]
+pub struct TitleQuery {
+    /// A title for a PDF sent as the body (at most 200 characters).
+    title: Option<String>,
+}
+
+/// A plain-text CV.
+#[derive(Deserialize, ToSchema)]
+pub struct TextCv {
+    /// The CV's text, at most 50,000 characters.
+    #[schema(required)]
+    text: Option<String>,
+    title: Option<String>,
+}
+
+/// Upload a CV: a PDF as the body (at most 5 MiB; recognised by its content, whatever the
+/// Content-Type says), or JSON `{text}`.
+#[utoipa::path(post, path = "/cvs", tag = "cvs", security(("bearer" = [])), params(TitleQuery),
+    request_body(content(
+        (TextCv = "application/json"),
+        (Vec<u8> = "application/pdf"),
+    )),
+    responses(
+        (status = 201, description = "A text CV, ready", body = CvRecord),
+        (status = 202, description = "A PDF, text extraction queued", body = CvRecord),
+        (status = 409, description = "20 CVs already", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over 5 MiB or 50,000 characters", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither a PDF nor JSON", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+    ))]
+async fn create(
+    State(services): State<Services>,
+    CurrentUser(user): CurrentUser,
+    Query(query): Query<TitleQuery>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let is_json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        let ApiJson(body) = ApiJson::<TextCv>::from_request(request, &()).await?;
+        let title = cvs::parse_title(body.title.as_deref())?;
+        let Some(text) = body.text else {
+            return Err(ApiError::invalid("text", "is required"));
+        };
+        let record = cvs::create_from_text(&services, &user.id, title, &text).await?;
+        return Ok((StatusCode::CREATED, Json(record)).into_response());
+    }
+    let title = cvs::parse_title(query.title.as_deref())?;
+    let body = to_bytes(request.into_body(), MAX_PDF_BYTES as usize + 1)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge {
+            limit_bytes: MAX_PDF_BYTES,
+        })?;
+    let record = cvs::create_from_pdf(&services, &user.id, title, body).await?;
+    Ok((StatusCode::ACCEPTED, Json(record)).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CvList {
+    /// Newest first.
+    items: Vec<CvRecord>,
+}
+
+/// The user's CVs, newest first.
+#[utoipa::path(get, path = "/cvs", tag = "cvs", security(("bearer" = [])),
+    responses((status = 200, body = CvList)))]
+async fn list(
+    State(services): State<Services>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<CvList>, ApiError> {
+    let items = cvs::list(&services, &user.id).await?;
+    Ok(Json(CvList { items }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UploadRequest {
+    /// The exact size of the PDF, in bytes (at most 5 MiB).
+    #[schema(required)]
+    content_length: Option<u64>,
+    title: Option<String>,
+}
+
+/// A presigned PUT: send the file to `upload_url` with exactly `headers`, then call
+/// `POST /cvs/{id}/complete`.
+#[derive(Serialize, ToSchema)]
+pub struct UploadTicket {
+    id: String,
+    status: CvStatus,
+    upload_url: String,
+    headers: BTreeMap<String, String>,
+    /// Unix seconds after which the URL no longer works.
+    expires_at: i64,
+}
+
+/// Start a presigned upload of a PDF of a given size.
+#[utoipa::path(post, path = "/cvs/uploads", tag = "cvs", security(("bearer" = [])),
+    request_body = UploadRequest,
+    responses(
+        (status = 201, body = UploadTicket),
+        (status = 409, description = "20 CVs already", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over 5 MiB", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+    ))]
+async fn start_upload(
+    State(services): State<Services>,
+    CurrentUser(user): CurrentUser,
+    ApiJson(request): ApiJson<UploadRequest>,
+) -> Result<(StatusCode, Json<UploadTicket>), ApiError> {
+    let title = cvs::parse_title(request.title.as_deref())?;
+    let Some(length) = request.content_length else {
+        return Err(ApiError::invalid("content_length", "is required"));
+    };
+    let started = cvs::start_upload(&services, &user.id, title, length).await?;
+    let ticket = UploadTicket {
+        id: started.record.id,
+        status: started.record.status,
+        upload_url: started.upload.url,
+        headers: started.upload.headers,
+        expires_at: started.upload.expires_at,
+    };
+    Ok((StatusCode::CREATED, Json(ticket)))
+}
+
+/// Finish a presigned upload: the file is checked (size, `%PDF-`) and extraction queued.
+#[utoipa::path(post, path = "/cvs/{id}/complete", tag = "cvs", security(("bearer" = [])),
+    params(("id" = String, Path, description = "CV id")),
+    responses(
+        (status = 202, description = "Extraction queued (or already done)", body = CvRecord),
+        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nothing uploaded yet", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is over 5 MiB; the CV is failed", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The file is not a PDF; the CV is failed", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+    ))]
+async fn complete_upload(
+    State(services): State<Services>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<CvRecord>), ApiError> {
+    let record = cvs::complete_upload(&services, &user.id, &id).await?;
+    match record.failure_reason {
+        Some(FailureReason::NotAPdf) => Err(ApiError::UnsupportedMediaType(
+            "the uploaded file is not a PDF".into(),
+        )),
+        Some(FailureReason::TooLarge) => Err(ApiError::PayloadTooLarge {
+            limit_bytes: MAX_PDF_BYTES,
+        }),
+        _ => Ok((StatusCode::ACCEPTED, Json(record))),
+    }
+}
+
+/// A CV with its text once extracted.
+#[derive(Serialize, ToSchema)]
+pub struct CvDetail {
+    #[serde(flatten)]
+    record: CvRecord,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+}
+
+/// A CV: metadata, status, failure reason and extracted text.
+#[utoipa::path(get, path = "/cvs/{id}", tag = "cvs", security(("bearer" = [])),
+    params(("id" = String, Path, description = "CV id")),
+    responses(
+        (status = 200, body = CvDetail),
+        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+    ))]
+async fn show(
+    State(services): State<Services>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<CvDetail>, ApiError> {
+    let record = cvs::get(&services, &user.id, &id).await?;
+    let text = match record.status {
+        CvStatus::Ready => cvs::text(&services, &user.id, &id).await?,
+        _ => None,
+    };
+    Ok(Json(CvDetail { record, text }))
+}
+
+/// Delete a CV: the file and everything extracted from it.
+#[utoipa::path(delete, path = "/cvs/{id}", tag = "cvs", security(("bearer" = [])),
+    params(("id" = String, Path, description = "CV id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete(
+    State(services): State<Services>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    cvs::delete(&services, &user.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

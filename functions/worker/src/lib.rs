@@ -1,12 +1,15 @@
 //! The worker: one job per message, each in its own span. The same code serves SQS batches in
 //! Lambda and the in-process queue on the local host.
 
+pub mod cv_text;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use cyi_shared::Services;
+use cyi_shared::cvs::{self, CvStatus, FailureReason};
 use cyi_shared::jobs::Job;
-use cyi_shared::ports::{Delivery, JobQueue};
+use cyi_shared::ports::{Delivery, JobQueue, QueueSettings};
+use cyi_shared::{ApiError, Services};
 use tracing::Instrument;
 
 /// Why a job failed; the message is retried until the queue dead-letters it.
@@ -15,16 +18,68 @@ pub enum JobFailure {
     /// The body is not a job this worker knows: retrying will not help, the queue's
     /// maximum receives moves it to the dead-letter queue.
     Unreadable(serde_json::Error),
+    /// A dependency failed (store, blob store); a later delivery may succeed.
+    Dependency(ApiError),
 }
 
-/// Runs one job.
-pub async fn run_job(_services: &Services, job: Job) -> Result<(), JobFailure> {
-    match job {}
+impl From<ApiError> for JobFailure {
+    fn from(error: ApiError) -> Self {
+        Self::Dependency(error)
+    }
+}
+
+/// Whether this is the last delivery the queue will make: a failure now must leave a
+/// visible `failed` state rather than a job that silently dies in the dead-letter queue.
+fn is_last_attempt(receive_count: u32) -> bool {
+    receive_count >= QueueSettings::PRODUCTION.max_receives
+}
+
+/// Runs one job. Every job is idempotent: a redelivered job finds its work done and stops.
+pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Result<(), JobFailure> {
+    match job {
+        Job::ExtractCv { user_id, cv_id } => {
+            let result = extract_cv(services, &user_id, &cv_id).await;
+            if result.is_err() && is_last_attempt(receive_count) {
+                cvs::finish(
+                    services,
+                    &user_id,
+                    &cv_id,
+                    Err(FailureReason::ProcessingError),
+                )
+                .await?;
+            }
+            result
+        }
+    }
+}
+
+async fn extract_cv(services: &Services, user_id: &str, cv_id: &str) -> Result<(), JobFailure> {
+    let record = match cvs::get(services, user_id, cv_id).await {
+        Ok(record) => record,
+        // Deleted since it was queued: nothing to do.
+        Err(ApiError::NotFound) => return Ok(()),
+        Err(other) => return Err(other.into()),
+    };
+    if record.status != CvStatus::Processing {
+        return Ok(());
+    }
+    let outcome = match services.blobs.get(&cvs::blob_key(user_id, cv_id)).await {
+        Ok(Some(bytes)) => cv_text::extract(bytes, cv_text::Limits::PRODUCTION).await,
+        Ok(None) => Err(FailureReason::Malformed),
+        Err(error) => return Err(ApiError::from(error).into()),
+    };
+    match &outcome {
+        // The reason and sizes only: never the text.
+        Ok(text) => tracing::info!(cv_id, chars = text.chars().count(), "CV text extracted"),
+        Err(reason) => tracing::warn!(cv_id, ?reason, "CV extraction failed"),
+    }
+    cvs::finish(services, user_id, cv_id, outcome).await?;
+    Ok(())
 }
 
 async fn process_one(services: &Services, delivery: &Delivery) -> Result<(), JobFailure> {
     let job: Job = serde_json::from_str(&delivery.body).map_err(JobFailure::Unreadable)?;
-    run_job(services, job).await
+    run_job(services, job, delivery.receive_count).await
 }
 
 /// Processes a batch concurrently and returns the ids of the messages that failed, so only

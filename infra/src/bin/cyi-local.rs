@@ -47,6 +47,7 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     cyi_shared::telemetry::init();
+    cyi_worker::cv_text::install_panic_hook();
     let public_base_url = format!("http://127.0.0.1:{}", args.port);
     // The flags decide the backend; the environment may still tune the rest.
     let config = Config::from_source(&Overlay {

@@ -59,6 +59,9 @@ pub struct UserRecord {
     pub password_hash: String,
     pub token_version: i64,
     pub interviews_used: i64,
+    /// CVs the user holds, kept beside the quota so the per-user limit is one guarded write.
+    #[serde(default)]
+    pub cvs_count: i64,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
 }
@@ -118,6 +121,7 @@ pub async fn sign_up(services: &Services, request: SignUp) -> Result<UserRecord,
         password_hash,
         token_version: 0,
         interviews_used: 0,
+        cvs_count: 0,
         created_at: services.clock.now(),
     };
     let claim = |key: ItemKey| WriteOp::Put {
