@@ -9,6 +9,43 @@ use cyi_shared::adapters::embedded::directory::upload_router;
 use cyi_shared::services::EmbeddedParts;
 use utoipa::OpenApi;
 
+/// `bank/` at the workspace root.
+pub fn default_bank_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bank")
+}
+
+/// Counts of the bank per position, difficulty and language, as printed by `cyi-bank`.
+pub fn bank_summary(bank: &cyi_shared::bank::Bank) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let counts = cyi_shared::bank::technical_counts(bank);
+    for position in cyi_shared::bank::Position::ALL {
+        let per: Vec<String> = counts
+            .iter()
+            .filter(|((p, _), _)| *p == position)
+            .map(|((_, d), n)| format!("{d:?} {n}").to_lowercase())
+            .collect();
+        let total: usize = counts
+            .iter()
+            .filter(|((p, _), _)| *p == position)
+            .map(|(_, n)| n)
+            .sum();
+        let _ = writeln!(
+            out,
+            "technical {:<6} {total:>4} ({}), each in en and ko",
+            position.as_str(),
+            per.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "behavioral        {:>4} across {} competencies, each in en and ko",
+        bank.behavioral.len(),
+        bank.competencies.len()
+    );
+    out
+}
+
 /// Every function's routes, without the shared layers.
 pub fn routes(services: Services) -> Router {
     Router::new()

@@ -47,7 +47,8 @@ pub enum ApiError {
     TooManyRequests {
         code: &'static str,
         detail: String,
-        retry_after_seconds: u64,
+        /// When trying again can succeed; `None` when it cannot by waiting (a used-up quota).
+        retry_after_seconds: Option<u64>,
     },
     #[error("unexpected error")]
     Unexpected(#[source] anyhow::Error),
@@ -148,10 +149,10 @@ impl IntoResponse for ApiError {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
             Self::TooManyRequests {
-                retry_after_seconds,
+                retry_after_seconds: Some(seconds),
                 ..
             } => {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             }
             _ => {}
         }

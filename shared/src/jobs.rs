@@ -10,4 +10,15 @@ use serde::{Deserialize, Serialize};
 pub enum Job {
     /// Extract the text of an uploaded PDF CV.
     ExtractCv { user_id: String, cv_id: String },
+    /// Write the personal questions of an interview from its CV.
+    GeneratePersonalQuestions {
+        user_id: String,
+        interview_id: String,
+    },
+    /// Evaluate one answer.
+    EvaluateAnswer {
+        user_id: String,
+        interview_id: String,
+        question_id: String,
+    },
 }

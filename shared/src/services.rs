@@ -19,6 +19,10 @@ pub struct Services {
     pub ids: Arc<dyn IdGenerator>,
     pub tokens: Arc<TokenAuthority>,
     pub limits: Limits,
+    /// The question bank, read from the store once per instance and refreshed.
+    pub bank: Arc<crate::bank::BankCache>,
+    /// Writes personal questions and evaluates answers (offline unless providers are set).
+    pub llm: Arc<dyn crate::llm::Llm>,
 }
 
 /// What the services need besides the adapters.
@@ -114,6 +118,8 @@ impl Services {
             ids: Arc::new(UuidV7Ids),
             tokens,
             limits: settings.limits,
+            bank: Arc::default(),
+            llm: Arc::new(crate::llm::offline::OfflineLlm),
         })
     }
 
@@ -146,6 +152,8 @@ impl Services {
             ids: Arc::new(UuidV7Ids),
             tokens,
             limits: settings.limits,
+            bank: Arc::default(),
+            llm: Arc::new(crate::llm::offline::OfflineLlm),
         };
         Ok((services, EmbeddedParts { blobs, queue }))
     }

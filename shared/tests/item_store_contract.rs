@@ -21,6 +21,7 @@ cyi_shared::contract_cases!(cyi_shared::testing::FAST_QUEUE;
     conditional_delete,
     nested_values_round_trip,
     reserved_attribute_names_are_refused,
+    set_additions_keep_members_once,
 );
 
 fn item(pk: &str, sk: &str, attrs: Value) -> Item {
@@ -399,4 +400,28 @@ async fn reserved_attribute_names_are_refused(s: &Services) {
         "{refused:?}"
     );
     assert_eq!(s.store.get(&ItemKey::new("U#13", "X")).await.unwrap(), None);
+}
+
+async fn set_additions_keep_members_once(s: &Services) {
+    let key = ItemKey::new("U#14", "SEEN");
+    s.store
+        .update(
+            &key,
+            vec![Update::AddToSet("ids".into(), vec!["b".into(), "a".into()])],
+            None,
+        )
+        .await
+        .unwrap();
+    let item = s
+        .store
+        .update(
+            &key,
+            vec![Update::AddToSet("ids".into(), vec!["c".into(), "a".into()])],
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(item.attrs["ids"], json!(["a", "b", "c"]));
+    let read = s.store.get(&key).await.unwrap().unwrap();
+    assert_eq!(read.attrs["ids"], json!(["a", "b", "c"]));
 }

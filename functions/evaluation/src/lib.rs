@@ -1,15 +1,111 @@
-//! Evaluations, reports and interview history: the routes this function serves, mountable by any host.
+//! Evaluations, reports and interview history: the routes of the evaluation function. The
+//! report is built in `cyi_shared::reports`.
 
-use axum::Router;
-use cyi_shared::Services;
-use utoipa::OpenApi;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use cyi_shared::accounts::CurrentUser;
+use cyi_shared::bank::{Lang, Position};
+use cyi_shared::interviews::{self, InterviewStatus};
+use cyi_shared::reports::{self, GroupScore, ItemStatus, Report, ReportItem};
+use cyi_shared::{ApiError, Services};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
 
 /// The routes of this function.
 pub fn router(services: Services) -> Router {
-    Router::new().with_state(services)
+    Router::new()
+        .route("/interviews", get(history))
+        .route("/interviews/{id}/report", get(report))
+        .with_state(services)
 }
 
 /// The OpenAPI description of these routes.
 #[derive(OpenApi)]
-#[openapi()]
+#[openapi(
+    paths(history, report),
+    components(schemas(History, HistoryEntry, Report, ReportItem, GroupScore, ItemStatus,
+        cyi_shared::llm::Evaluation, cyi_shared::llm::DimensionScore, cyi_shared::llm::Star)),
+    tags((name = "reports", description = "Interview history, evaluations and reports"))
+)]
 pub struct ApiDoc;
+
+#[derive(Serialize, ToSchema)]
+pub struct HistoryEntry {
+    id: String,
+    status: InterviewStatus,
+    position: Position,
+    lang: Lang,
+    questions: usize,
+    answered: usize,
+    /// Overall score once every answer is evaluated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    created_at: time::OffsetDateTime,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct History {
+    /// Newest first.
+    items: Vec<HistoryEntry>,
+}
+
+/// The user's interviews, newest first, with scores when evaluated.
+#[utoipa::path(get, path = "/interviews", tag = "reports", security(("bearer" = [])),
+    responses((status = 200, body = History)))]
+async fn history(
+    State(services): State<Services>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<History>, ApiError> {
+    let items = interviews::list(&services, &user.id)
+        .await?
+        .into_iter()
+        .map(|i| HistoryEntry {
+            status: i.status(),
+            id: i.id,
+            position: i.position,
+            lang: i.lang,
+            questions: i.questions.len(),
+            answered: i.answered.len(),
+            score: i.score,
+            created_at: i.created_at,
+        })
+        .collect();
+    Ok(Json(History { items }))
+}
+
+/// The report: every question with the answer, its evaluation and the example answer; scores
+/// by kind, topic and competency; strengths; what to improve. Pending items are marked.
+/// `Accept: text/markdown` gives it as Markdown.
+#[utoipa::path(get, path = "/interviews/{id}/report", tag = "reports", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Interview id")),
+    responses(
+        (status = 200, body = Report, content_type = "application/json"),
+        (status = 200, description = "The report as Markdown", body = String, content_type = "text/markdown"),
+        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+    ))]
+async fn report(
+    State(services): State<Services>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let report = reports::build(&services, &user.id, &id).await?;
+    let wants_markdown = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/markdown"));
+    Ok(if wants_markdown {
+        (
+            [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+            reports::markdown(&report),
+        )
+            .into_response()
+    } else {
+        Json(report).into_response()
+    })
+}

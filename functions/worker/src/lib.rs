@@ -2,6 +2,7 @@
 //! Lambda and the in-process queue on the local host.
 
 pub mod cv_text;
+pub mod jobs;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +21,32 @@ pub enum JobFailure {
     Unreadable(serde_json::Error),
     /// A dependency failed (store, blob store); a later delivery may succeed.
     Dependency(ApiError),
+    /// Another delivery of the same job holds it; this one comes back later.
+    Busy,
+    /// The model failed or answered invalidly.
+    Llm(cyi_shared::llm::LlmError),
+    /// The job cannot be done (its data is inconsistent); retrying will not help.
+    Invalid(String),
+}
+
+impl JobFailure {
+    /// Whether a later delivery may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Unreadable(_) | Self::Invalid(_) => false,
+            Self::Llm(error) => error.is_retryable(),
+            Self::Dependency(_) | Self::Busy => true,
+        }
+    }
+
+    /// The reason shown to the user when this failure is final.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Llm(cyi_shared::llm::LlmError::Invalid(_)) => "invalid_model_output",
+            Self::Llm(_) => "model_unavailable",
+            _ => "processing_error",
+        }
+    }
 }
 
 impl From<ApiError> for JobFailure {
@@ -49,6 +76,32 @@ pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Resul
                 .await?;
             }
             result
+        }
+        Job::GeneratePersonalQuestions {
+            user_id,
+            interview_id,
+        } => {
+            jobs::generate_personal_questions(
+                services,
+                &user_id,
+                &interview_id,
+                is_last_attempt(receive_count),
+            )
+            .await
+        }
+        Job::EvaluateAnswer {
+            user_id,
+            interview_id,
+            question_id,
+        } => {
+            jobs::evaluate_answer(
+                services,
+                &user_id,
+                &interview_id,
+                &question_id,
+                is_last_attempt(receive_count),
+            )
+            .await
         }
     }
 }

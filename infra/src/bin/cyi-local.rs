@@ -67,6 +67,16 @@ async fn main() -> anyhow::Result<()> {
     )
     .with_context(|| format!("opening the data folder {}", args.data_dir.display()))?;
 
+    let bank = cyi_shared::bank::Bank::read_dir(&cyi_infra::default_bank_dir())
+        .context("reading the question bank")?;
+    cyi_shared::bank::load(services.store.as_ref(), &bank)
+        .await
+        .context("loading the question bank")?;
+    tracing::info!(
+        questions = bank.technical.len() + bank.behavioral.len(),
+        "question bank loaded"
+    );
+
     let worker = tokio::spawn(cyi_worker::consume(
         services.clone(),
         Arc::clone(&parts.queue) as _,

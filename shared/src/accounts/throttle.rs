@@ -47,7 +47,7 @@ impl<'a> LoginThrottle<'a> {
             Some(window) if window.failures >= MAX_FAILURES => Err(ApiError::TooManyRequests {
                 code: "too_many_login_attempts",
                 detail: "Too many failed log-ins for this username; try again later.".into(),
-                retry_after_seconds: (window.started_at + WINDOW_SECONDS - now).max(1) as u64,
+                retry_after_seconds: Some((window.started_at + WINDOW_SECONDS - now).max(1) as u64),
             }),
             _ => Ok(()),
         }

@@ -114,6 +114,8 @@ pub enum Update {
     /// Adds to a numeric attribute, a missing one counting as 0.
     Add(String, i64),
     Remove(String),
+    /// Adds strings to a set attribute (a list without duplicates), creating it if missing.
+    AddToSet(String, Vec<String>),
     /// Sets the expiry (unix seconds).
     ExpireAt(i64),
 }
@@ -137,6 +139,20 @@ impl Update {
             }
             Self::Remove(name) => {
                 item.attrs.remove(name);
+            }
+            Self::AddToSet(name, members) => {
+                let mut set: Vec<Value> = match item.attrs.remove(name) {
+                    Some(Value::Array(values)) => values,
+                    _ => Vec::new(),
+                };
+                for member in members {
+                    let member = Value::String(member.clone());
+                    if !set.contains(&member) {
+                        set.push(member);
+                    }
+                }
+                set.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                item.attrs.insert(name.clone(), Value::Array(set));
             }
             Self::ExpireAt(at) => item.expires_at = Some(*at),
         }
@@ -269,7 +285,15 @@ pub fn validate_transaction(ops: &[WriteOp]) -> Result<(), StoreError> {
 
 pub fn validate_updates(updates: &[Update]) -> Result<(), StoreError> {
     for update in updates {
-        if let Update::Set(name, _) | Update::Add(name, _) | Update::Remove(name) = update
+        if let Update::AddToSet(_, members) = update
+            && members.is_empty()
+        {
+            return Err(StoreError::Invalid("a set addition adds something".into()));
+        }
+        if let Update::Set(name, _)
+        | Update::Add(name, _)
+        | Update::Remove(name)
+        | Update::AddToSet(name, _) = update
             && RESERVED_ATTRIBUTES.contains(&name.as_str())
         {
             return Err(StoreError::Invalid(format!(

@@ -70,7 +70,12 @@ fn from_attribute(value: &AttributeValue) -> Value {
                 .map(|(k, v)| (k.clone(), from_attribute(v)))
                 .collect(),
         ),
-        AttributeValue::Ss(values) => values.iter().cloned().map(Value::String).collect(),
+        // String sets come back sorted, as the embedded store keeps them.
+        AttributeValue::Ss(values) => {
+            let mut values = values.clone();
+            values.sort();
+            values.into_iter().map(Value::String).collect()
+        }
         // NULL, binary and the rest are never written by this adapter.
         _ => Value::Null,
     }
@@ -200,6 +205,11 @@ impl Expression {
                     adds.push(format!("{n} {v}"));
                 }
                 Update::Remove(name) => removes.push(self.name(name)),
+                Update::AddToSet(name, members) => {
+                    let n = self.name(name);
+                    let v = self.value(AttributeValue::Ss(members.clone()));
+                    adds.push(format!("{n} {v}"));
+                }
                 Update::ExpireAt(at) => {
                     let n = self.name(EXPIRES_AT);
                     let v = self.value(AttributeValue::N(at.to_string()));

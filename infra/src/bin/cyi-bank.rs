@@ -1,0 +1,58 @@
+//! The question bank tool: validate the bank files, load them into the item store (the
+//! embedded SQLite file or DynamoDB, as configured), or import a bank in the legacy CSV
+//! layout.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use cyi_shared::Services;
+use cyi_shared::bank::{self, Bank};
+use cyi_shared::config::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "cyi-bank",
+    about = "Validates, loads and imports the question bank"
+)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the bank files and print counts per position, difficulty and language.
+    Validate {
+        #[arg(long, default_value_os_t = cyi_infra::default_bank_dir())]
+        dir: PathBuf,
+    },
+    /// Load the bank files into the store the environment configures (see .env.example).
+    Load {
+        #[arg(long, default_value_os_t = cyi_infra::default_bank_dir())]
+        dir: PathBuf,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    match Args::parse().command {
+        Command::Validate { dir } => {
+            let bank = Bank::read_dir(&dir)?;
+            print!("{}", cyi_infra::bank_summary(&bank));
+        }
+        Command::Load { dir } => {
+            let bank = Bank::read_dir(&dir)?;
+            let config = Config::from_env()?;
+            let services = Services::from_config(&config).await?;
+            let report = bank::load(services.store.as_ref(), &bank)
+                .await
+                .context("loading the bank")?;
+            println!(
+                "loaded {} technical questions, {} competencies, {} behavioral questions",
+                report.technical, report.competencies, report.behavioral
+            );
+        }
+    }
+    Ok(())
+}

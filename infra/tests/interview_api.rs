@@ -1,0 +1,693 @@
+//! Interviews through the HTTP API and the worker, on both adapter families: creation under
+//! the quota, question order and selection, the next question, idempotent answers, another
+//! user's interview, bad input, and an interview run to a complete report.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use common::{Api, problem};
+use cyi_shared::bank::{self, Bank};
+use cyi_shared::jobs::Job;
+use cyi_shared::ports::{Delivery, JobQueue, QueueError};
+use cyi_shared::testing::Family;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+api_cases!(
+    an_interview_runs_to_a_complete_report,
+    the_quota_holds_under_concurrency,
+    a_failed_creation_gives_its_unit_back,
+    concurrent_identical_answers_are_stored_once_and_queued_once,
+    next_is_pending_while_personal_questions_are_written,
+    unseen_questions_come_first,
+    another_users_interview_is_not_found,
+    bad_input_names_the_field,
+    the_cv_must_be_yours_and_ready,
+);
+
+/// A small bank from the real one: four technical questions of each position (two topics),
+/// every competency and two behavioral questions of each.
+fn test_bank() -> Bank {
+    let full = Bank::read_dir(&cyi_infra::default_bank_dir()).unwrap();
+    let mut bank = Bank {
+        competencies: full.competencies.clone(),
+        ..Bank::default()
+    };
+    for position in bank::Position::ALL {
+        let topics = &position.topics()[..2];
+        for topic in topics {
+            bank.technical.extend(
+                full.technical
+                    .iter()
+                    .filter(|q| q.position == position && q.topic == *topic)
+                    .take(2)
+                    .cloned(),
+            );
+        }
+    }
+    for competency in bank::COMPETENCIES {
+        bank.behavioral.extend(
+            full.behavioral
+                .iter()
+                .filter(|q| q.competency == competency)
+                .take(2)
+                .cloned(),
+        );
+    }
+    bank
+}
+
+/// Counts the jobs sent, by kind, around the family's real queue.
+struct CountingQueue {
+    inner: Arc<dyn JobQueue>,
+    evaluations: AtomicUsize,
+}
+
+#[async_trait]
+impl JobQueue for CountingQueue {
+    async fn send_raw(&self, body: String) -> Result<String, QueueError> {
+        if matches!(serde_json::from_str(&body), Ok(Job::EvaluateAnswer { .. })) {
+            self.evaluations.fetch_add(1, Ordering::SeqCst);
+        }
+        self.inner.send_raw(body).await
+    }
+    async fn receive(&self, max: usize, wait: Duration) -> Result<Vec<Delivery>, QueueError> {
+        self.inner.receive(max, wait).await
+    }
+    async fn delete(&self, receipt: &str) -> Result<(), QueueError> {
+        self.inner.delete(receipt).await
+    }
+    async fn receive_dead_letters(&self, max: usize) -> Result<Vec<Delivery>, QueueError> {
+        self.inner.receive_dead_letters(max).await
+    }
+}
+
+/// A queue that refuses every message: an SQS outage.
+struct RefusingQueue;
+
+#[async_trait]
+impl JobQueue for RefusingQueue {
+    async fn send_raw(&self, _: String) -> Result<String, QueueError> {
+        Err(QueueError::backend(anyhow::anyhow!("queue unavailable")))
+    }
+    async fn receive(&self, _: usize, _: Duration) -> Result<Vec<Delivery>, QueueError> {
+        Ok(Vec::new())
+    }
+    async fn delete(&self, _: &str) -> Result<(), QueueError> {
+        Ok(())
+    }
+    async fn receive_dead_letters(&self, _: usize) -> Result<Vec<Delivery>, QueueError> {
+        Ok(Vec::new())
+    }
+}
+
+async fn with_bank(family: &Family) {
+    bank::load(family.services.store.as_ref(), &test_bank())
+        .await
+        .unwrap();
+}
+
+/// The API with the bank loaded and, if asked, the worker draining the queue.
+async fn start(family: Family, worker: bool) -> Api {
+    with_bank(&family).await;
+    if worker {
+        let services = family.services.clone();
+        tokio::spawn(cyi_worker::consume(
+            services.clone(),
+            Arc::clone(&services.queue),
+        ));
+    }
+    Api::start(family).await
+}
+
+async fn text_cv(api: &Api, token: &str) -> String {
+    let cv: Value = api
+        .request(Method::POST, "/cvs")
+        .bearer_auth(token)
+        .json(&json!({"text": "Jane Doe\nAcme Cloud Inc.\n• Led the migration of 40 services to Kubernetes, cutting deploy time by 70%\n• Built a Kafka pipeline for payments in Go\nSkills: Rust, PostgreSQL, Terraform"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    cv["id"].as_str().unwrap().to_owned()
+}
+
+async fn create(api: &Api, token: &str, body: Value) -> reqwest::Response {
+    api.request(Method::POST, "/interviews")
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn next(api: &Api, token: &str, id: &str) -> reqwest::Response {
+    api.request(Method::GET, &format!("/interviews/{id}/next"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn answer(api: &Api, token: &str, id: &str, question: &str, text: &str) -> reqwest::Response {
+    api.request(Method::PUT, &format!("/interviews/{id}/answers/{question}"))
+        .bearer_auth(token)
+        .json(&json!({ "answer": text }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn an_interview_runs_to_a_complete_report(family: Family) {
+    let api = start(family, true).await;
+    let (_, token) = api.user("runner").await;
+    let cv = text_cv(&api, &token).await;
+    let created = create(&api, &token, json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "behavioral": 2, "personal": 2})).await;
+    assert_eq!(created.status(), 201);
+    let interview: Value = created.json().await.unwrap();
+    let id = interview["id"].as_str().unwrap().to_owned();
+    let kinds: Vec<&str> = interview["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "technical",
+            "technical",
+            "behavioral",
+            "behavioral",
+            "personal",
+            "personal"
+        ]
+    );
+    let competencies: Vec<&Value> = interview["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["kind"] == "behavioral")
+        .map(|q| &q["competency"])
+        .collect();
+    assert_ne!(
+        competencies[0], competencies[1],
+        "behavioral questions cover different competencies"
+    );
+    assert_eq!(interview["next"]["status"], "question");
+    assert_eq!(interview["next"]["id"], "q1");
+    assert!(
+        interview["questions"][0].get("example_answer").is_none(),
+        "answers stay hidden"
+    );
+
+    let mut answered = 0;
+    for _ in 0..60 {
+        let step: Value = next(&api, &token, &id).await.json().await.unwrap();
+        match step["status"].as_str().unwrap() {
+            "question" => {
+                let q = step["id"].as_str().unwrap();
+                let text = "In my last project the situation was slow queries; my task was to fix them. I decided to add a B-tree index so lookups avoid a full table scan, and as a result p99 latency dropped 40%.";
+                assert_eq!(answer(&api, &token, &id, q, text).await.status(), 202);
+                answered += 1;
+            }
+            "pending" => tokio::time::sleep(Duration::from_millis(100)).await,
+            "complete" => break,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(answered, 6);
+    let mut report = Value::Null;
+    for _ in 0..100 {
+        report = api
+            .request(Method::GET, &format!("/interviews/{id}/report"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if report["complete"] == true {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(report["complete"], true, "{report}");
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(items.len(), 6);
+    for item in items {
+        assert_eq!(item["status"], "evaluated", "{item}");
+        assert_eq!(item["evaluation"]["grader"], "offline");
+        assert!((1..=10).contains(&item["evaluation"]["score"].as_u64().unwrap()));
+    }
+    assert!(items[0]["example_answer"].is_string());
+    assert!(
+        items[4]["question"].as_str().unwrap().len() > 10,
+        "personal questions were written"
+    );
+    for kind in ["technical", "behavioral", "personal"] {
+        assert!(
+            report["scores_by_kind"][kind]["score"].is_number(),
+            "{kind}"
+        );
+    }
+    assert_eq!(report["scores_by_competency"].as_object().unwrap().len(), 2);
+    let markdown = api
+        .request(Method::GET, &format!("/interviews/{id}/report"))
+        .bearer_auth(&token)
+        .header("accept", "text/markdown")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        markdown.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/markdown")
+    );
+    let markdown = markdown.text().await.unwrap();
+    assert!(markdown.starts_with("# Interview report"));
+    assert!(markdown.contains("Example answer"));
+    let mut history = Value::Null;
+    for _ in 0..50 {
+        history = api
+            .request(Method::GET, "/interviews")
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if history["items"][0]["score"].is_number() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(history["items"][0]["id"], id.as_str());
+    assert_eq!(history["items"][0]["status"], "completed");
+    assert!(history["items"][0]["score"].is_number(), "{history}");
+}
+
+async fn the_quota_holds_under_concurrency(family: Family) {
+    let api = Arc::new(start(family, false).await);
+    let (_, token) = api.user("greedy").await;
+    let cv = text_cv(&api, &token).await;
+    let attempts: Vec<_> = (0..20)
+        .map(|_| {
+            let (api, token, cv) = (Arc::clone(&api), token.clone(), cv.clone());
+            tokio::spawn(async move {
+                create(
+                    &api,
+                    &token,
+                    json!({"cv_id": cv, "position": "fe", "lang": "ko", "personal": 0}),
+                )
+                .await
+                .status()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        statuses.push(attempt.await.unwrap());
+    }
+    let created = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((created, refused), (5, 15), "{statuses:?}");
+    let history: Value = api
+        .request(Method::GET, "/interviews")
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history["items"].as_array().unwrap().len(), 5);
+    let me: Value = api.me(&token).await.json().await.unwrap();
+    assert_eq!(
+        (
+            me["interviews_used"].as_i64(),
+            me["interviews_left"].as_i64()
+        ),
+        (Some(5), Some(0))
+    );
+    let refused = create(
+        &api,
+        &token,
+        json!({"cv_id": cv, "position": "fe", "lang": "ko"}),
+    )
+    .await;
+    assert_eq!(problem(refused).await["code"], "quota_exhausted");
+}
+
+async fn a_failed_creation_gives_its_unit_back(mut family: Family) {
+    family.services.queue = Arc::new(RefusingQueue);
+    let api = start(family, false).await;
+    let (_, token) = api.user("unlucky").await;
+    let cv = text_cv(&api, &token).await;
+    let failed = create(
+        &api,
+        &token,
+        json!({"cv_id": cv, "position": "ai", "lang": "en"}),
+    )
+    .await;
+    assert_eq!(failed.status(), 500);
+    assert!(problem(failed).await["request_id"].is_string());
+    let me: Value = api.me(&token).await.json().await.unwrap();
+    assert_eq!(me["interviews_used"], 0);
+    let history: Value = api
+        .request(Method::GET, "/interviews")
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history["items"], json!([]));
+    // Without personal questions nothing needs the queue at creation.
+    assert_eq!(
+        create(
+            &api,
+            &token,
+            json!({"cv_id": cv, "position": "ai", "lang": "en", "personal": 0})
+        )
+        .await
+        .status(),
+        201
+    );
+}
+
+async fn concurrent_identical_answers_are_stored_once_and_queued_once(mut family: Family) {
+    let counting = Arc::new(CountingQueue {
+        inner: Arc::clone(&family.services.queue),
+        evaluations: AtomicUsize::new(0),
+    });
+    family.services.queue = counting.clone();
+    let api = Arc::new(start(family, false).await);
+    let (_, token) = api.user("repeater").await;
+    let cv = text_cv(&api, &token).await;
+    let interview: Value = create(
+        &api,
+        &token,
+        json!({"cv_id": cv, "position": "mobile", "lang": "en", "personal": 0}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let id = interview["id"].as_str().unwrap().to_owned();
+    let submissions: Vec<_> = (0..10)
+        .map(|_| {
+            let (api, token, id) = (Arc::clone(&api), token.clone(), id.clone());
+            tokio::spawn(async move {
+                let response = answer(&api, &token, &id, "q1", "The same careful answer.").await;
+                (response.status(), response.json::<Value>().await.unwrap())
+            })
+        })
+        .collect();
+    let mut receipts = Vec::new();
+    for submission in submissions {
+        let (status, receipt) = submission.await.unwrap();
+        assert_eq!(status, 202, "{receipt}");
+        receipts.push(receipt);
+    }
+    assert!(
+        receipts
+            .windows(2)
+            .all(|w| w[0]["submitted_at"] == w[1]["submitted_at"]),
+        "{receipts:?}"
+    );
+    assert_eq!(counting.evaluations.load(Ordering::SeqCst), 1);
+    let again = answer(&api, &token, &id, "q1", "  The same careful answer.  ").await;
+    assert_eq!(again.status(), 202);
+    assert_eq!(counting.evaluations.load(Ordering::SeqCst), 1);
+    let different = answer(&api, &token, &id, "q1", "A different answer.").await;
+    assert_eq!(problem(different).await["code"], "already_answered");
+    let view: Value = api
+        .request(Method::GET, &format!("/interviews/{id}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["questions"][0]["answered"], true);
+    assert_eq!(view["next"]["id"], "q2");
+}
+
+async fn next_is_pending_while_personal_questions_are_written(family: Family) {
+    // No worker runs: the personal questions stay unwritten.
+    let api = start(family, false).await;
+    let (_, token) = api.user("waiter").await;
+    let cv = text_cv(&api, &token).await;
+    let interview: Value = create(&api, &token, json!({"cv_id": cv, "position": "ai", "lang": "en", "technical": 1, "behavioral": 0, "personal": 3})).await.json().await.unwrap();
+    let id = interview["id"].as_str().unwrap();
+    assert_eq!(interview["personal_status"], "pending");
+    assert_eq!(
+        answer(&api, &token, id, "q1", "An answer.").await.status(),
+        202
+    );
+    let pending = next(&api, &token, id).await;
+    assert_eq!(pending.headers()["retry-after"], "5");
+    assert_eq!(
+        pending.json::<Value>().await.unwrap(),
+        json!({"status": "pending"})
+    );
+    let early = answer(&api, &token, id, "q2", "Too early.").await;
+    assert_eq!(problem(early).await["code"], "question_not_ready");
+}
+
+async fn unseen_questions_come_first(family: Family) {
+    let api = start(family, false).await;
+    let (_, token) = api.user("explorer").await;
+    let cv = text_cv(&api, &token).await;
+    let mut seen = std::collections::BTreeSet::new();
+    for round in 0..2 {
+        let interview: Value = create(&api, &token, json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "behavioral": 3, "personal": 0})).await.json().await.unwrap();
+        for q in interview["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|q| q["kind"] == "technical")
+        {
+            assert!(
+                seen.insert(q["text"].as_str().unwrap().to_owned()),
+                "round {round} repeated a question while unseen ones remained"
+            );
+        }
+    }
+    // The test bank holds four `be` questions: all four have been asked once.
+    assert_eq!(seen.len(), 4);
+    let third: Value = create(
+        &api,
+        &token,
+        json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "personal": 0}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        third["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|q| q["kind"] == "technical")
+            .count(),
+        2
+    );
+}
+
+async fn another_users_interview_is_not_found(family: Family) {
+    let api = start(family, false).await;
+    let (_, owner) = api.user("owner").await;
+    let (_, intruder) = api.user("intruder").await;
+    let cv = text_cv(&api, &owner).await;
+    let interview: Value = create(
+        &api,
+        &owner,
+        json!({"cv_id": cv, "position": "fe", "lang": "en", "personal": 0}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let id = interview["id"].as_str().unwrap();
+    for (method, path) in [
+        (Method::GET, format!("/interviews/{id}")),
+        (Method::GET, format!("/interviews/{id}/next")),
+        (Method::GET, format!("/interviews/{id}/report")),
+        (Method::PUT, format!("/interviews/{id}/answers/q1")),
+    ] {
+        let response = api
+            .request(method.clone(), &path)
+            .bearer_auth(&intruder)
+            .json(&json!({"answer": "mine now"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404, "{method} {path}");
+    }
+    let history: Value = api
+        .request(Method::GET, "/interviews")
+        .bearer_auth(&intruder)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history["items"], json!([]));
+    // The intruder cannot start an interview from the owner's CV either.
+    let stolen = create(
+        &api,
+        &intruder,
+        json!({"cv_id": cv, "position": "fe", "lang": "en"}),
+    )
+    .await;
+    assert_eq!(problem(stolen).await["code"], "cv_not_found");
+    let view: Value = api
+        .request(Method::GET, &format!("/interviews/{id}"))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["questions"][0]["answered"], false);
+}
+
+async fn bad_input_names_the_field(family: Family) {
+    let api = start(family, false).await;
+    let (id, token) = api.user("sloppy").await;
+    let cv = text_cv(&api, &token).await;
+    let cases = [
+        (json!({"position": "be", "lang": "en"}), "cv_id"),
+        (
+            json!({"cv_id": cv, "position": "devops", "lang": "en"}),
+            "position",
+        ),
+        (json!({"cv_id": cv, "position": "be", "lang": "jp"}), "lang"),
+        (
+            json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 0}),
+            "technical",
+        ),
+        (
+            json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 11}),
+            "technical",
+        ),
+        (
+            json!({"cv_id": cv, "position": "be", "lang": "en", "behavioral": 6}),
+            "behavioral",
+        ),
+        (
+            json!({"cv_id": cv, "position": "be", "lang": "en", "personal": "five"}),
+            "personal",
+        ),
+        (
+            json!({"cv_id": 42, "position": "be", "lang": "en"}),
+            "cv_id",
+        ),
+    ];
+    for (body, field) in cases {
+        let response = create(&api, &token, body.clone()).await;
+        assert_eq!(response.status(), 422, "{body}");
+        let errors = problem(response).await["errors"].clone();
+        assert!(
+            errors
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["field"] == field),
+            "{body}: {errors}"
+        );
+    }
+    let interview: Value = create(
+        &api,
+        &token,
+        json!({"cv_id": cv, "position": "be", "lang": "en", "personal": 0}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let iid = interview["id"].as_str().unwrap();
+    for body in [
+        json!({}),
+        json!({"answer": ""}),
+        json!({"answer": "   "}),
+        json!({"answer": "x".repeat(5_001)}),
+        json!({"answer": 7}),
+    ] {
+        let response = api
+            .request(Method::PUT, &format!("/interviews/{iid}/answers/q1"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{body}");
+        assert_eq!(problem(response).await["errors"][0]["field"], "answer");
+    }
+    assert_eq!(
+        answer(&api, &token, iid, "q99", "An answer.")
+            .await
+            .status(),
+        404
+    );
+    let me: Value = api.me(&token).await.json().await.unwrap();
+    assert_eq!(
+        me["interviews_used"], 1,
+        "{id}: refused requests take no quota"
+    );
+}
+
+async fn the_cv_must_be_yours_and_ready(family: Family) {
+    let api = start(family, false).await;
+    let (_, token) = api.user("early").await;
+    let pdf: Value = api
+        .request(Method::POST, "/cvs")
+        .bearer_auth(&token)
+        .header("content-type", "application/pdf")
+        .body(b"%PDF-1.7\nnot really\n%%EOF\n".to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let not_ready = create(
+        &api,
+        &token,
+        json!({"cv_id": pdf["id"], "position": "be", "lang": "en"}),
+    )
+    .await;
+    assert_eq!(not_ready.status(), 409);
+    let body = problem(not_ready).await;
+    assert_eq!(body["code"], "cv_not_ready");
+    assert!(body["detail"].as_str().unwrap().contains("processing"));
+    let missing = create(
+        &api,
+        &token,
+        json!({"cv_id": "0".repeat(32), "position": "be", "lang": "en"}),
+    )
+    .await;
+    assert_eq!(problem(missing).await["code"], "cv_not_found");
+}
