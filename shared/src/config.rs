@@ -133,6 +133,8 @@ pub struct Config {
     pub signing_key: SigningKeySource,
     pub access_token_lifetime: std::time::Duration,
     pub limits: Limits,
+    /// The LLM provider chain; empty means the offline model.
+    pub llm_providers: Vec<crate::llm::chat::Provider>,
 }
 
 pub const DEFAULT_PUBLIC_BASE_URL: &str = "http://127.0.0.1:3000";
@@ -185,8 +187,41 @@ impl Config {
             signing_key,
             access_token_lifetime: std::time::Duration::from_secs(minutes * 60),
             limits: Limits { interview_quota },
+            llm_providers: llm_providers(env)?,
         })
     }
+}
+
+/// `LLM_PROVIDERS`: a JSON array of providers, tried in order. Keys come from the variable
+/// each names in `api_key_env` (resolved here) or from SSM (`api_key_parameter`, at init).
+fn llm_providers(env: &dyn VariableSource) -> Result<Vec<crate::llm::chat::Provider>, ConfigError> {
+    let Some(raw) = env.get("LLM_PROVIDERS") else {
+        return Ok(Vec::new());
+    };
+    let invalid = |problem: String| ConfigError {
+        name: "LLM_PROVIDERS",
+        problem,
+    };
+    let mut providers: Vec<crate::llm::chat::Provider> = serde_json::from_str(&raw)
+        .map_err(|e| invalid(format!("is not a JSON array of providers: {e}")))?;
+    for provider in &mut providers {
+        if !(provider.base_url.starts_with("https://") || provider.base_url.starts_with("http://"))
+        {
+            return Err(invalid(format!(
+                "`{}` needs an http(s) base_url",
+                provider.name
+            )));
+        }
+        if let Some(variable) = &provider.api_key_env {
+            provider.api_key = Some(env.get(variable).ok_or_else(|| {
+                invalid(format!(
+                    "`{}` reads its key from {variable}, which is not set",
+                    provider.name
+                ))
+            })?);
+        }
+    }
+    Ok(providers)
 }
 
 fn signing_key(
@@ -280,6 +315,28 @@ mod tests {
         );
         assert_eq!(config.limits.interview_quota, 7);
         assert_eq!(config.access_token_lifetime.as_secs(), 3600);
+    }
+
+    #[test]
+    fn llm_providers_are_parsed_with_their_keys() {
+        let mut env = HashMap::from([
+            ("STORAGE_BACKEND", "embedded"),
+            ("DATA_DIR", "/tmp/x"),
+            (
+                "LLM_PROVIDERS",
+                r#"[{"name": "main", "base_url": "https://llm.example/v1", "model": "m", "api_key_env": "MAIN_KEY", "timeout": 5}]"#,
+            ),
+        ]);
+        assert_eq!(Config::from_source(&env).unwrap_err().name, "LLM_PROVIDERS");
+        env.insert("MAIN_KEY", "secret");
+        let providers = Config::from_source(&env).unwrap().llm_providers;
+        assert_eq!(providers[0].api_key.as_deref(), Some("secret"));
+        assert!(
+            !format!("{providers:?}").contains("secret"),
+            "keys never reach a log"
+        );
+        env.insert("LLM_PROVIDERS", "not json");
+        assert_eq!(Config::from_source(&env).unwrap_err().name, "LLM_PROVIDERS");
     }
 
     #[test]

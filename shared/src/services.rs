@@ -67,6 +67,7 @@ impl Services {
     /// the `embedded` feature (a Lambda build) is a configuration error, not a panic.
     pub async fn from_config(config: &Config) -> anyhow::Result<Self> {
         let mut settings = Settings::from_config(config);
+        let mut providers = config.llm_providers.clone();
         match &config.backend {
             #[cfg(feature = "aws")]
             Backend::Aws(resources) => {
@@ -75,24 +76,42 @@ impl Services {
                     let key = crate::adapters::aws::read_secure_parameter(&sdk, name).await?;
                     settings.signing_key = Some(key);
                 }
-                Self::aws(&sdk, resources, &settings)
+                for provider in &mut providers {
+                    if let Some(name) = &provider.api_key_parameter {
+                        let key = crate::adapters::aws::read_secure_parameter(&sdk, name).await?;
+                        provider.api_key = Some(String::from_utf8(key)?);
+                    }
+                }
+                Self::aws(&sdk, resources, &settings)?.with_llm_providers(providers)
             }
             #[cfg(feature = "embedded")]
             Backend::Embedded {
                 data_dir,
                 public_base_url,
-            } => Ok(Self::embedded(
+            } => Self::embedded(
                 data_dir,
                 public_base_url,
                 QueueSettings::PRODUCTION,
                 &settings,
             )?
-            .0),
+            .0
+            .with_llm_providers(providers),
             #[allow(unreachable_patterns)]
             other => anyhow::bail!(
                 "configuration: STORAGE_BACKEND selects {other:?}, which this build does not include"
             ),
         }
+    }
+
+    /// Uses the provider chain when one is configured; the offline model otherwise.
+    pub fn with_llm_providers(
+        mut self,
+        providers: Vec<crate::llm::chat::Provider>,
+    ) -> anyhow::Result<Self> {
+        if !providers.is_empty() {
+            self.llm = Arc::new(crate::llm::chat::ChatLlm::new(providers)?);
+        }
+        Ok(self)
     }
 
     #[cfg(feature = "aws")]

@@ -2,6 +2,7 @@
 //! `offline` (deterministic, the default) and `chat` (OpenAI-compatible Chat Completions with
 //! a provider chain). Both return results checked by the same validation.
 
+pub mod chat;
 pub mod offline;
 
 use async_trait::async_trait;

@@ -1,0 +1,235 @@
+//! The worker's LLM jobs under redelivery and failure, on both adapter families.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use common::Api;
+use cyi_shared::bank;
+use cyi_shared::jobs::Job;
+use cyi_shared::llm::offline::OfflineLlm;
+use cyi_shared::llm::{
+    Evaluation, EvaluationRequest, Llm, LlmError, PersonalQuestion, PersonalQuestionsRequest,
+};
+use cyi_shared::testing::Family;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+api_cases!(
+    three_deliveries_make_one_call_and_one_result,
+    the_last_failed_delivery_leaves_a_visible_failure,
+    personal_questions_that_cannot_be_written_are_skipped,
+);
+
+/// The offline model, counting calls; or a model that is down.
+struct Model {
+    calls: AtomicUsize,
+    down: bool,
+}
+
+#[async_trait]
+impl Llm for Model {
+    async fn personal_questions(
+        &self,
+        request: &PersonalQuestionsRequest,
+    ) -> Result<Vec<PersonalQuestion>, LlmError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.down {
+            return Err(LlmError::Unavailable("every provider failed".into()));
+        }
+        OfflineLlm.personal_questions(request).await
+    }
+    async fn evaluate(&self, request: &EvaluationRequest) -> Result<Evaluation, LlmError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.down {
+            return Err(LlmError::Unavailable("every provider failed".into()));
+        }
+        OfflineLlm.evaluate(request).await
+    }
+}
+
+/// A user with an interview (one technical question, `personal` personal ones) and the model.
+async fn setup(
+    mut family: Family,
+    down: bool,
+    personal: u64,
+) -> (Api, Arc<Model>, String, String, String) {
+    let model = Arc::new(Model {
+        calls: AtomicUsize::new(0),
+        down,
+    });
+    family.services.llm = model.clone();
+    let full = bank::Bank::read_dir(&cyi_infra::default_bank_dir()).unwrap();
+    let small = bank::Bank {
+        technical: full.technical[..3].to_vec(),
+        competencies: full.competencies.clone(),
+        behavioral: full.behavioral[..6].to_vec(),
+    };
+    bank::load(family.services.store.as_ref(), &small)
+        .await
+        .unwrap();
+    let api = Api::start(family).await;
+    let (user_id, token) = api.user("worker").await;
+    let cv: Value = api
+        .request(Method::POST, "/cvs")
+        .bearer_auth(&token)
+        .json(&json!({"text": "Built payment APIs in Rust at Acme Inc."}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let position = small.technical[0].position.as_str();
+    let interview: Value = api
+        .request(Method::POST, "/interviews")
+        .bearer_auth(&token)
+        .json(&json!({"cv_id": cv["id"], "position": position, "lang": "en", "technical": 1, "behavioral": 0, "personal": personal}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let interview_id = interview["id"].as_str().unwrap().to_owned();
+    (api, model, user_id, token, interview_id)
+}
+
+async fn three_deliveries_make_one_call_and_one_result(family: Family) {
+    let (api, model, user_id, token, interview_id) = setup(family, false, 0).await;
+    let submitted = api
+        .request(
+            Method::PUT,
+            &format!("/interviews/{interview_id}/answers/q1"),
+        )
+        .bearer_auth(&token)
+        .json(&json!({"answer": "A B-tree index keeps keys sorted."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(submitted.status(), 202);
+    let job = Job::EvaluateAnswer {
+        user_id,
+        interview_id: interview_id.clone(),
+        question_id: "q1".into(),
+    };
+    let services = api.services().clone();
+    let deliveries: Vec<_> = (1..=3)
+        .map(|n| {
+            let (services, job) = (services.clone(), job.clone());
+            tokio::spawn(async move { cyi_worker::run_job(&services, job, n).await.is_ok() })
+        })
+        .collect();
+    for delivery in deliveries {
+        delivery.await.unwrap();
+    }
+    // A delivery that met another in progress is retried later; by then the work is done.
+    for n in 4..=5 {
+        assert!(cyi_worker::run_job(&services, job.clone(), n).await.is_ok());
+    }
+    assert_eq!(model.calls.load(Ordering::SeqCst), 1);
+    let report: Value = api
+        .request(Method::GET, &format!("/interviews/{interview_id}/report"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["items"][0]["status"], "evaluated");
+    assert_eq!(report["complete"], true);
+}
+
+async fn the_last_failed_delivery_leaves_a_visible_failure(family: Family) {
+    let (api, model, user_id, token, interview_id) = setup(family, true, 0).await;
+    api.request(
+        Method::PUT,
+        &format!("/interviews/{interview_id}/answers/q1"),
+    )
+    .bearer_auth(&token)
+    .json(&json!({"answer": "An answer."}))
+    .send()
+    .await
+    .unwrap();
+    let job = Job::EvaluateAnswer {
+        user_id,
+        interview_id: interview_id.clone(),
+        question_id: "q1".into(),
+    };
+    let services = api.services().clone();
+    let report = || async {
+        api.request(Method::GET, &format!("/interviews/{interview_id}/report"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()
+    };
+    for receive in 1..=3 {
+        assert!(
+            cyi_worker::run_job(&services, job.clone(), receive)
+                .await
+                .is_err(),
+            "delivery {receive} is retried"
+        );
+        assert_eq!(report().await["items"][0]["status"], "pending");
+    }
+    assert!(
+        cyi_worker::run_job(&services, job.clone(), 4).await.is_ok(),
+        "the last delivery settles the job"
+    );
+    let report = report().await;
+    assert_eq!(report["items"][0]["status"], "failed");
+    assert_eq!(report["items"][0]["failure_reason"], "model_unavailable");
+    assert_eq!(report["complete"], true);
+    assert_eq!(model.calls.load(Ordering::SeqCst), 4);
+}
+
+async fn personal_questions_that_cannot_be_written_are_skipped(family: Family) {
+    let (api, _, user_id, token, interview_id) = setup(family, true, 2).await;
+    let job = Job::GeneratePersonalQuestions {
+        user_id,
+        interview_id: interview_id.clone(),
+    };
+    let services = api.services().clone();
+    assert!(
+        cyi_worker::run_job(&services, job.clone(), 1)
+            .await
+            .is_err()
+    );
+    assert!(cyi_worker::run_job(&services, job, 4).await.is_ok());
+    let view: Value = api
+        .request(Method::GET, &format!("/interviews/{interview_id}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["personal_status"], "failed");
+    api.request(
+        Method::PUT,
+        &format!("/interviews/{interview_id}/answers/q1"),
+    )
+    .bearer_auth(&token)
+    .json(&json!({"answer": "An answer."}))
+    .send()
+    .await
+    .unwrap();
+    let next: Value = api
+        .request(Method::GET, &format!("/interviews/{interview_id}/next"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(next["status"], "complete");
+}
