@@ -1,6 +1,8 @@
 //! Hosting outside Lambda: every function's routes in one server with the embedded adapters
 //! and the worker in process.
 
+pub mod legacy;
+
 use std::sync::Arc;
 
 use axum::Router;

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use common::{Api, problem};
-use cyi_shared::bank::{self, Bank};
+use common::{Api, problem, test_bank};
+use cyi_shared::bank;
 use cyi_shared::jobs::Job;
 use cyi_shared::ports::{Delivery, JobQueue, QueueError};
 use cyi_shared::testing::Family;
@@ -28,38 +28,6 @@ api_cases!(
     bad_input_names_the_field,
     the_cv_must_be_yours_and_ready,
 );
-
-/// A small bank from the real one: four technical questions of each position (two topics),
-/// every competency and two behavioral questions of each.
-fn test_bank() -> Bank {
-    let full = Bank::read_dir(&cyi_infra::default_bank_dir()).unwrap();
-    let mut bank = Bank {
-        competencies: full.competencies.clone(),
-        ..Bank::default()
-    };
-    for position in bank::Position::ALL {
-        let topics = &position.topics()[..2];
-        for topic in topics {
-            bank.technical.extend(
-                full.technical
-                    .iter()
-                    .filter(|q| q.position == position && q.topic == *topic)
-                    .take(2)
-                    .cloned(),
-            );
-        }
-    }
-    for competency in bank::COMPETENCIES {
-        bank.behavioral.extend(
-            full.behavioral
-                .iter()
-                .filter(|q| q.competency == competency)
-                .take(2)
-                .cloned(),
-        );
-    }
-    bank
-}
 
 /// Counts the jobs sent, by kind, around the family's real queue.
 struct CountingQueue {

@@ -85,7 +85,9 @@ impl Position {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     En,
@@ -588,4 +590,76 @@ pub fn technical_counts(bank: &Bank) -> BTreeMap<(Position, Difficulty), usize> 
 /// Questions by id, for lookups.
 pub fn technical_by_id(bank: &Bank) -> HashMap<&str, &TechnicalQuestion> {
     bank.technical.iter().map(|q| (q.id.as_str(), q)).collect()
+}
+
+/// Which bank questions to list.
+#[derive(Clone, Debug, Default)]
+pub struct Browse {
+    pub behavioral: bool,
+    pub position: Option<Position>,
+    pub topic: Option<String>,
+    pub difficulty: Option<Difficulty>,
+    pub competency: Option<String>,
+    /// Continue after this question id.
+    pub after: Option<String>,
+    pub limit: usize,
+}
+
+/// A question of either kind, for browsing.
+pub enum Listed<'a> {
+    Technical(&'a TechnicalQuestion),
+    Behavioral(&'a BehavioralQuestion),
+}
+
+impl Listed<'_> {
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Technical(q) => &q.id,
+            Self::Behavioral(q) => &q.id,
+        }
+    }
+}
+
+impl Bank {
+    /// One page of questions matching the filter, in a stable order (ids sort within their
+    /// position and topic), and the id to continue after when more follow.
+    pub fn browse(&self, filter: &Browse) -> (Vec<Listed<'_>>, Option<String>) {
+        let mut matching: Vec<Listed<'_>> = if filter.behavioral {
+            self.behavioral
+                .iter()
+                .filter(|q| {
+                    filter
+                        .competency
+                        .as_ref()
+                        .is_none_or(|c| &q.competency == c)
+                })
+                .map(Listed::Behavioral)
+                .collect()
+        } else {
+            self.technical
+                .iter()
+                .filter(|q| filter.position.is_none_or(|p| q.position == p))
+                .filter(|q| filter.topic.as_ref().is_none_or(|t| &q.topic == t))
+                .filter(|q| filter.difficulty.is_none_or(|d| q.difficulty == d))
+                .map(Listed::Technical)
+                .collect()
+        };
+        matching.sort_by(|a, b| a.id().cmp(b.id()));
+        let start = filter.after.as_ref().map_or(0, |after| {
+            matching.partition_point(|q| q.id() <= after.as_str())
+        });
+        let page: Vec<Listed<'_>> = matching
+            .into_iter()
+            .skip(start)
+            .take(filter.limit + 1)
+            .collect();
+        let mut page = page;
+        let next = if page.len() > filter.limit {
+            page.truncate(filter.limit);
+            page.last().map(|q| q.id().to_owned())
+        } else {
+            None
+        };
+        (page, next)
+    }
 }

@@ -1,13 +1,16 @@
 //! Interviews: starting one under the quota, the next question and answers. The routes of the
 //! questions function; the rules live in `cyi_shared::interviews`.
 
+use axum::extract::Query;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cyi_shared::accounts::CurrentUser;
-use cyi_shared::bank::{Difficulty, Lang, Position};
+use cyi_shared::bank::{Browse, Difficulty, Lang, Listed, Position};
 use cyi_shared::http::ApiJson;
 use cyi_shared::interviews::{
     self, Answer, EvaluationStatus, Interview, InterviewQuestion, InterviewStatus,
@@ -24,14 +27,16 @@ pub fn router(services: Services) -> Router {
         .route("/interviews/{id}", get(show))
         .route("/interviews/{id}/next", get(next))
         .route("/interviews/{id}/answers/{question_id}", put(answer))
+        .route("/questions", get(browse))
+        .route("/questions/{id}", get(bank_question))
         .with_state(services)
 }
 
 /// The OpenAPI description of these routes.
 #[derive(OpenApi)]
 #[openapi(
-    paths(create, show, next, answer),
-    components(schemas(NewInterviewRequest, InterviewView, QuestionView, NextView, AnswerRequest, AnswerReceipt,
+    paths(create, show, next, answer, browse, bank_question),
+    components(schemas(BankQuestionView, QuestionPage, NewInterviewRequest, InterviewView, QuestionView, NextView, AnswerRequest, AnswerReceipt,
         QuestionKind, InterviewStatus, PersonalStatus, EvaluationStatus, Position, Lang, Difficulty)),
     tags((name = "interviews", description = "Interviews: questions and answers"))
 )]
@@ -231,4 +236,218 @@ async fn answer(
     let answer = interviews::parse_answer(request.answer.as_deref())?;
     let stored = interviews::submit_answer(&services, &user.id, &id, &question_id, answer).await?;
     Ok((StatusCode::ACCEPTED, Json(AnswerReceipt::from(stored))))
+}
+
+/// Filters of the practice browser; every one optional.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct BrowseQuery {
+    /// `technical` (default) or `behavioral`.
+    kind: Option<String>,
+    /// `ai`, `be`, `fe` or `mobile`.
+    position: Option<String>,
+    /// `en` (default) or `ko`.
+    lang: Option<String>,
+    topic: Option<String>,
+    /// `junior`, `mid` or `senior`.
+    difficulty: Option<String>,
+    /// Behavioral questions of one competency.
+    competency: Option<String>,
+    /// 1-50, default 20.
+    limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// A bank question for practice; fields that do not apply are absent.
+#[derive(Serialize, ToSchema)]
+pub struct BankQuestionView {
+    id: String,
+    kind: QuestionKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    position: Option<Position>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topic: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    competency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    difficulty: Option<Difficulty>,
+    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    example_answer: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    key_points: Vec<String>,
+}
+
+impl BankQuestionView {
+    fn of(question: &Listed<'_>, lang: Lang) -> Self {
+        match question {
+            Listed::Technical(q) => {
+                let text = q.text(lang);
+                Self {
+                    id: q.id.clone(),
+                    kind: QuestionKind::Technical,
+                    position: Some(q.position),
+                    topic: Some(q.topic.clone()),
+                    competency: None,
+                    difficulty: Some(q.difficulty),
+                    text: text.text.clone(),
+                    example_answer: Some(text.example_answer.clone()),
+                    key_points: text.key_points.clone(),
+                }
+            }
+            Listed::Behavioral(q) => Self {
+                id: q.id.clone(),
+                kind: QuestionKind::Behavioral,
+                position: None,
+                topic: None,
+                competency: Some(q.competency.clone()),
+                difficulty: None,
+                text: q.text(lang).to_owned(),
+                example_answer: None,
+                key_points: Vec::new(),
+            },
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuestionPage {
+    items: Vec<BankQuestionView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+}
+
+fn parse_lang(raw: Option<&str>) -> Result<Lang, ApiError> {
+    match raw {
+        None => Ok(Lang::En),
+        Some(raw) => Lang::parse(raw).ok_or_else(|| ApiError::invalid("lang", "must be en or ko")),
+    }
+}
+
+/// Practice mode: bank questions with their example answers, filtered and paged server-side.
+#[utoipa::path(get, path = "/questions", tag = "interviews", security(("bearer" = [])), params(BrowseQuery),
+    responses(
+        (status = 200, body = QuestionPage),
+        (status = 422, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+    ))]
+async fn browse(
+    State(services): State<Services>,
+    // Practice is for signed-in users; who they are does not change the answer.
+    _user: CurrentUser,
+    Query(query): Query<BrowseQuery>,
+) -> Result<Json<QuestionPage>, ApiError> {
+    let mut errors = Vec::new();
+    let mut check = |field: &str, ok: bool, message: &str| {
+        if !ok {
+            errors.push(cyi_shared::FieldError::new(field, message));
+        }
+    };
+    let behavioral = matches!(query.kind.as_deref(), Some("behavioral"));
+    check(
+        "kind",
+        matches!(
+            query.kind.as_deref(),
+            None | Some("technical") | Some("behavioral")
+        ),
+        "must be technical or behavioral",
+    );
+    let position = query.position.as_deref().map(Position::parse);
+    check(
+        "position",
+        !matches!(position, Some(None)),
+        "must be one of ai, be, fe, mobile",
+    );
+    let difficulty = query.difficulty.as_deref().map(Difficulty::parse);
+    check(
+        "difficulty",
+        !matches!(difficulty, Some(None)),
+        "must be junior, mid or senior",
+    );
+    let lang = query.lang.as_deref().map(Lang::parse);
+    check("lang", !matches!(lang, Some(None)), "must be en or ko");
+    let limit = query
+        .limit
+        .as_deref()
+        .map(|l| l.parse::<usize>().ok().filter(|l| (1..=50).contains(l)));
+    check(
+        "limit",
+        !matches!(limit, Some(None)),
+        "must be a whole number from 1 to 50",
+    );
+    let after = query.cursor.as_deref().map(|c| {
+        URL_SAFE_NO_PAD
+            .decode(c)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+    });
+    check(
+        "cursor",
+        !matches!(after, Some(None)),
+        "must be a next_cursor this API returned",
+    );
+    if let (Some(topic), Some(Some(position))) = (&query.topic, position) {
+        check(
+            "topic",
+            position.topics().contains(&topic.as_str()),
+            "is not a topic of that position",
+        );
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let filter = Browse {
+        behavioral,
+        position: position.flatten(),
+        topic: query.topic,
+        difficulty: difficulty.flatten(),
+        competency: query.competency,
+        after: after.flatten(),
+        limit: limit.flatten().unwrap_or(20),
+    };
+    let lang = lang.flatten().unwrap_or(Lang::En);
+    let bank = services.bank.get(services.store.as_ref()).await?;
+    let (page, next) = bank.browse(&filter);
+    Ok(Json(QuestionPage {
+        items: page.iter().map(|q| BankQuestionView::of(q, lang)).collect(),
+        next_cursor: next.map(|id| URL_SAFE_NO_PAD.encode(id)),
+    }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct LangQuery {
+    /// `en` (default) or `ko`.
+    lang: Option<String>,
+}
+
+/// One bank question with its example answer.
+#[utoipa::path(get, path = "/questions/{id}", tag = "interviews", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Bank question id"), LangQuery),
+    responses(
+        (status = 200, body = BankQuestionView),
+        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+    ))]
+async fn bank_question(
+    State(services): State<Services>,
+    _user: CurrentUser,
+    Path(id): Path<String>,
+    Query(query): Query<LangQuery>,
+) -> Result<Json<BankQuestionView>, ApiError> {
+    let lang = parse_lang(query.lang.as_deref())?;
+    let bank = services.bank.get(services.store.as_ref()).await?;
+    let found = bank
+        .technical
+        .iter()
+        .find(|q| q.id == id)
+        .map(Listed::Technical)
+        .or_else(|| {
+            bank.behavioral
+                .iter()
+                .find(|q| q.id == id)
+                .map(Listed::Behavioral)
+        });
+    match found {
+        Some(question) => Ok(Json(BankQuestionView::of(&question, lang))),
+        None => Err(ApiError::NotFound),
+    }
 }

@@ -32,6 +32,13 @@ enum Command {
         #[arg(long, default_value_os_t = cyi_infra::default_bank_dir())]
         dir: PathBuf,
     },
+    /// Import a bank in the legacy CSV layout into the configured store, reporting every row
+    /// it skips. Importing again is harmless.
+    ImportLegacy {
+        /// The folder with tech_q.csv, tech_q_kor.csv, behav_q.csv and behavQ_criteria.json.
+        #[arg(long)]
+        dir: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -52,6 +59,12 @@ async fn main() -> anyhow::Result<()> {
                 "loaded {} technical questions, {} competencies, {} behavioral questions",
                 report.technical, report.competencies, report.behavioral
             );
+        }
+        Command::ImportLegacy { dir } => {
+            let config = Config::from_env()?;
+            let services = Services::from_config(&config).await?;
+            let report = cyi_infra::legacy::import(services.store.as_ref(), &dir).await?;
+            print!("{}", report.summary());
         }
     }
     Ok(())

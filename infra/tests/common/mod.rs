@@ -94,6 +94,34 @@ impl Api {
     }
 }
 
+/// A small bank from the real one: four technical questions of each position (two of each of
+/// its first two topics), every competency and two behavioral questions of each.
+pub fn test_bank() -> cyi_shared::bank::Bank {
+    use cyi_shared::bank::{Bank, COMPETENCIES, Position};
+    let full = Bank::read_dir(&cyi_infra::default_bank_dir()).unwrap();
+    let mut bank = Bank {
+        competencies: full.competencies.clone(),
+        ..Bank::default()
+    };
+    for position in Position::ALL {
+        for topic in &position.topics()[..2] {
+            let of_topic = full
+                .technical
+                .iter()
+                .filter(|q| q.position == position && q.topic == *topic);
+            bank.technical.extend(of_topic.take(2).cloned());
+        }
+    }
+    for competency in COMPETENCIES {
+        let of_competency = full
+            .behavioral
+            .iter()
+            .filter(|q| q.competency == competency);
+        bank.behavioral.extend(of_competency.take(2).cloned());
+    }
+    bank
+}
+
 pub const PASSWORD: &str = "correct horse battery";
 
 pub async fn embedded() -> Family {
