@@ -2,6 +2,7 @@
 
 pub mod blob_store;
 pub mod clock;
+pub mod counting;
 pub mod item_store;
 pub mod job_queue;
 

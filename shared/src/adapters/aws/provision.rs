@@ -43,6 +43,8 @@ pub struct Provisioned {
 /// The table's key attributes and TTL attribute, as the template declares them.
 pub const TABLE_KEY: (&str, &str) = ("pk", "sk");
 pub const TABLE_TTL_ATTRIBUTE: &str = "expires_at";
+/// How long the dead-letter queue keeps a message: 14 days, SQS's maximum.
+pub const DEAD_LETTER_RETENTION_SECONDS: u32 = 14 * 24 * 3600;
 
 pub async fn provision(
     sdk: &SdkConfig,
@@ -56,7 +58,10 @@ pub async fn provision(
     let dead_letter_queue_url = sqs
         .create_queue()
         .queue_name(&names.dead_letter_queue)
-        .attributes(QueueAttributeName::MessageRetentionPeriod, "1209600")
+        .attributes(
+            QueueAttributeName::MessageRetentionPeriod,
+            DEAD_LETTER_RETENTION_SECONDS.to_string(),
+        )
         .send()
         .await?
         .queue_url

@@ -1,0 +1,475 @@
+//! Measures what users and the bill feel, and prints the figures:
+//! in-process latency of the main requests on embedded adapters, item-store round trips per
+//! request, the local host under a bounded load on loopback, each Lambda binary's cold start
+//! and peak memory against a local Lambda Runtime API, and the release zips' sizes.
+//! Run through `scripts/bench`, which builds everything in release mode first.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::{Method, Request, StatusCode};
+use clap::Parser;
+use cyi_shared::Services;
+use cyi_shared::config::Limits;
+use cyi_shared::ports::QueueSettings;
+use cyi_shared::ports::counting::CountingStore;
+use cyi_shared::services::Settings;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+#[derive(Parser)]
+struct Args {
+    /// Folder holding the release Lambda binaries (cyi-auth, ...).
+    #[arg(long)]
+    lambda_dir: Option<PathBuf>,
+    /// Folder holding `<function>/bootstrap.zip` from the arm64 build.
+    #[arg(long, default_value = "target/lambda")]
+    zip_dir: PathBuf,
+}
+
+const FUNCTIONS: [&str; 5] = [
+    "cyi-auth",
+    "cyi-upload",
+    "cyi-questions",
+    "cyi-evaluation",
+    "cyi-worker",
+];
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index.min(samples.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn report(name: &str, samples: &mut [Duration]) {
+    let median = percentile(samples, 0.5);
+    let p99 = percentile(samples, 0.99);
+    println!(
+        "  {name:<22} n={:<5} median {:>12}  p99 {:>12}",
+        samples.len(),
+        ms(median),
+        ms(p99)
+    );
+}
+
+/// The service in process, on embedded adapters under a temporary folder, with the bank
+/// loaded and a quota large enough to create interviews in a loop.
+async fn service() -> anyhow::Result<(Router, Services, Arc<CountingStore>, tempfile::TempDir)> {
+    let dir = tempfile::tempdir()?;
+    let settings = Settings {
+        signing_key: Some(vec![7u8; 32]),
+        access_token_lifetime: Duration::from_secs(3600),
+        limits: Limits {
+            interview_quota: 1_000_000,
+        },
+    };
+    let (mut services, parts) = Services::embedded(
+        dir.path(),
+        "http://127.0.0.1:3000",
+        QueueSettings::PRODUCTION,
+        &settings,
+    )?;
+    let counting = Arc::new(CountingStore::new(Arc::clone(&services.store)));
+    services.store = counting.clone();
+    let bank = cyi_shared::bank::Bank::read_dir(&cyi_infra::default_bank_dir())?;
+    cyi_shared::bank::load(services.store.as_ref(), &bank).await?;
+    let app = cyi_infra::app(services.clone(), &parts, &[]);
+    Ok((app, services, counting, dir))
+}
+
+async fn call(
+    app: &Router,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> anyhow::Result<(StatusCode, Value)> {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => request
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))?,
+        None => request.body(Body::empty())?,
+    };
+    let response = app.clone().oneshot(request).await?;
+    let status = response.status();
+    let bytes = to_bytes(response.into_body(), 10 * 1024 * 1024).await?;
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    ))
+}
+
+async fn in_process() -> anyhow::Result<()> {
+    println!("In-process latency, embedded adapters (SQLite, folder, in-process queue):");
+    let (app, _services, counting, _dir) = service().await?;
+    let signup = json!({"username": "bench", "name": "Bench", "email": "bench@example.com", "password": "bench password"});
+    call(&app, Method::POST, "/auth/signup", None, Some(signup)).await?;
+    let login = json!({"username": "bench", "password": "bench password"});
+    let mut samples = Vec::new();
+    let mut token = String::new();
+    for _ in 0..30 {
+        let started = Instant::now();
+        let (_, body) = call(&app, Method::POST, "/auth/login", None, Some(login.clone())).await?;
+        samples.push(started.elapsed());
+        token = body["access_token"].as_str().unwrap_or_default().to_owned();
+    }
+    report("log-in", &mut samples);
+    let (_, cv) = call(
+        &app,
+        Method::POST,
+        "/cvs",
+        Some(&token),
+        Some(
+            json!({"text": "Built payment APIs in Rust at Acme Inc. Led a Kubernetes migration."}),
+        ),
+    )
+    .await?;
+    let cv_id = cv["id"].as_str().unwrap_or_default().to_owned();
+    let new_interview = json!({"cv_id": cv_id, "position": "be", "lang": "en", "technical": 10, "behavioral": 5, "personal": 0});
+    let (mut create, mut next, mut answer, mut report_samples) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut next_trips, mut answer_trips, mut create_trips) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..40 {
+        let before = counting.calls();
+        let started = Instant::now();
+        let (status, interview) = call(
+            &app,
+            Method::POST,
+            "/interviews",
+            Some(&token),
+            Some(new_interview.clone()),
+        )
+        .await?;
+        create.push(started.elapsed());
+        create_trips.push(counting.calls() - before);
+        anyhow::ensure!(
+            status == StatusCode::CREATED,
+            "creating an interview answered {status}: {interview}"
+        );
+        let id = interview["id"].as_str().unwrap_or_default().to_owned();
+        for _ in 0..15 {
+            let before = counting.calls();
+            let started = Instant::now();
+            let (_, step) = call(
+                &app,
+                Method::GET,
+                &format!("/interviews/{id}/next"),
+                Some(&token),
+                None,
+            )
+            .await?;
+            next.push(started.elapsed());
+            next_trips.push(counting.calls() - before);
+            let Some(question) = step["id"].as_str() else {
+                break;
+            };
+            let before = counting.calls();
+            let started = Instant::now();
+            call(
+                &app,
+                Method::PUT,
+                &format!("/interviews/{id}/answers/{question}"),
+                Some(&token),
+                Some(
+                    json!({"answer": "A B-tree index keeps keys sorted so range scans are cheap."}),
+                ),
+            )
+            .await?;
+            answer.push(started.elapsed());
+            answer_trips.push(counting.calls() - before);
+        }
+        let started = Instant::now();
+        call(
+            &app,
+            Method::GET,
+            &format!("/interviews/{id}/report"),
+            Some(&token),
+            None,
+        )
+        .await?;
+        report_samples.push(started.elapsed());
+    }
+    report("create interview", &mut create);
+    report("next", &mut next);
+    report("submit answer", &mut answer);
+    report("report", &mut report_samples);
+    let me_before = counting.calls();
+    call(&app, Method::GET, "/auth/me", Some(&token), None).await?;
+    let me_trips = counting.calls() - me_before;
+    println!("Item-store round trips per request (counted by the store adapter):");
+    let typical = |trips: &mut Vec<usize>| {
+        trips.sort();
+        trips[trips.len() / 2]
+    };
+    println!(
+        "  next {}   submit answer {}   create interview {}   GET /auth/me {}",
+        typical(&mut next_trips),
+        typical(&mut answer_trips),
+        typical(&mut create_trips),
+        me_trips
+    );
+    Ok(())
+}
+
+async fn under_load() -> anyhow::Result<()> {
+    const CLIENTS: usize = 8;
+    const REQUESTS: usize = 4_000;
+    println!(
+        "Local host on loopback, bounded load ({CLIENTS} clients, {REQUESTS} requests per route):"
+    );
+    let (app, _services, _, _dir) = service().await?;
+    let (_, _) = call(&app, Method::POST, "/auth/signup", None, Some(json!({"username": "loaded", "name": "L", "email": "l@example.com", "password": "load password"}))).await?;
+    let (_, login) = call(
+        &app,
+        Method::POST,
+        "/auth/login",
+        None,
+        Some(json!({"username": "loaded", "password": "load password"})),
+    )
+    .await?;
+    let token = login["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (_, cv) = call(
+        &app,
+        Method::POST,
+        "/cvs",
+        Some(&token),
+        Some(json!({"text": "Rust engineer"})),
+    )
+    .await?;
+    let (_, interview) = call(
+        &app,
+        Method::POST,
+        "/interviews",
+        Some(&token),
+        Some(json!({"cv_id": cv["id"], "position": "fe", "lang": "en", "personal": 0})),
+    )
+    .await?;
+    let id = interview["id"].as_str().unwrap_or_default().to_owned();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(CLIENTS)
+        .build()?;
+    for (name, path) in [
+        ("next", format!("/interviews/{id}/next")),
+        ("GET /auth/me", "/auth/me".to_owned()),
+    ] {
+        let url = format!("{base}{path}");
+        let started = Instant::now();
+        let mut workers = Vec::new();
+        for _ in 0..CLIENTS {
+            let (client, url, token) = (client.clone(), url.clone(), token.clone());
+            workers.push(tokio::spawn(async move {
+                let mut samples = Vec::with_capacity(REQUESTS / CLIENTS);
+                for _ in 0..REQUESTS / CLIENTS {
+                    let sent = Instant::now();
+                    let ok = client
+                        .get(&url)
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .map(|r| r.status().is_success())
+                        .unwrap_or(false);
+                    if ok {
+                        samples.push(sent.elapsed());
+                    }
+                }
+                samples
+            }));
+        }
+        let mut samples = Vec::new();
+        for worker in workers {
+            samples.extend(worker.await?);
+        }
+        let elapsed = started.elapsed();
+        let rps = samples.len() as f64 / elapsed.as_secs_f64();
+        println!(
+            "  {name:<14} {rps:>8.0} req/s  p50 {}  p90 {}  p99 {}  ({} ok of {REQUESTS})",
+            ms(percentile(&mut samples, 0.5)),
+            ms(percentile(&mut samples, 0.9)),
+            ms(percentile(&mut samples, 0.99)),
+            samples.len()
+        );
+    }
+    server.abort();
+    Ok(())
+}
+
+/// A Lambda Runtime API that hands out one event and times the answer.
+async fn cold_start(binary: &Path, event: Value) -> anyhow::Result<(Duration, u64)> {
+    use axum::extract::State;
+    use axum::routing::{get, post};
+    use tokio::sync::{Mutex, oneshot};
+    type Done = Arc<Mutex<Option<oneshot::Sender<()>>>>;
+    let (done_tx, done_rx) = oneshot::channel();
+    let done: Done = Arc::new(Mutex::new(Some(done_tx)));
+    let next_event = event.to_string();
+    let runtime = Router::new()
+        .route(
+            "/2018-06-01/runtime/invocation/next",
+            get(move || {
+                let body = next_event.clone();
+                async move {
+                    let deadline = (time::OffsetDateTime::now_utc().unix_timestamp() + 30) * 1000;
+                    (
+                        [
+                            ("lambda-runtime-aws-request-id", "bench-1".to_owned()),
+                            ("lambda-runtime-deadline-ms", deadline.to_string()),
+                            (
+                                "lambda-runtime-invoked-function-arn",
+                                "arn:aws:lambda:us-east-1:123456789012:function:bench".to_owned(),
+                            ),
+                            (
+                                "lambda-runtime-trace-id",
+                                "Root=1-00000000-000000000000000000000000".to_owned(),
+                            ),
+                            ("content-type", "application/json".to_owned()),
+                        ],
+                        body,
+                    )
+                }
+            }),
+        )
+        .route(
+            "/2018-06-01/runtime/invocation/{id}/{outcome}",
+            post(|State(done): State<Done>| async move {
+                if let Some(tx) = done.lock().await.take() {
+                    let _ = tx.send(());
+                }
+                StatusCode::ACCEPTED
+            }),
+        )
+        .route(
+            "/2018-06-01/runtime/init/error",
+            post(|| async { StatusCode::ACCEPTED }),
+        )
+        .with_state(done);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let server = tokio::spawn(async move { axum::serve(listener, runtime).await });
+    let started = Instant::now();
+    let mut child = tokio::process::Command::new(binary)
+        .env_clear()
+        .env("AWS_LAMBDA_RUNTIME_API", address.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "bench")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", "bench")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "bench")
+        .env("AWS_SECRET_ACCESS_KEY", "bench")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("STORAGE_BACKEND", "aws")
+        .env("TABLE_NAME", "items")
+        .env("BUCKET_NAME", "cvs")
+        .env("QUEUE_URL", "http://127.0.0.1:9/123456789012/jobs")
+        .env(
+            "DEAD_LETTER_QUEUE_URL",
+            "http://127.0.0.1:9/123456789012/jobs-dlq",
+        )
+        .env(
+            "TOKEN_SIGNING_KEY",
+            "bench-signing-key-of-at-least-32-bytes!",
+        )
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let pid = child.id().unwrap_or_default();
+    tokio::time::timeout(Duration::from_secs(20), done_rx).await??;
+    let elapsed = started.elapsed();
+    let peak_kb = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse().ok())
+        })
+        .unwrap_or(0);
+    child.kill().await.ok();
+    server.abort();
+    Ok((elapsed, peak_kb))
+}
+
+fn http_event() -> Value {
+    json!({
+        "version": "2.0", "routeKey": "GET /health", "rawPath": "/health", "rawQueryString": "",
+        "headers": {"accept": "application/json", "host": "bench.example"},
+        "requestContext": {"accountId": "123456789012", "apiId": "bench", "domainName": "bench.example", "domainPrefix": "bench",
+            "http": {"method": "GET", "path": "/health", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "bench"},
+            "requestId": "bench-request", "routeKey": "GET /health", "stage": "$default", "time": "24/Nov/2026:00:00:00 +0000", "timeEpoch": 1795000000000u64},
+        "isBase64Encoded": false
+    })
+}
+
+async fn cold_starts(dir: &Path) -> anyhow::Result<()> {
+    println!("Cold start against a local Lambda Runtime API (spawn to first response; peak RSS):");
+    for function in FUNCTIONS {
+        let binary = dir.join(function);
+        if !binary.exists() {
+            println!("  {function:<16} skipped: {} not built", binary.display());
+            continue;
+        }
+        let event = if function == "cyi-worker" {
+            json!({"Records": []})
+        } else {
+            http_event()
+        };
+        let mut runs = Vec::new();
+        let mut peak = 0;
+        for _ in 0..5 {
+            let (elapsed, peak_kb) = cold_start(&binary, event.clone()).await?;
+            runs.push(elapsed);
+            peak = peak.max(peak_kb);
+        }
+        println!(
+            "  {function:<16} median {:>10}  worst {:>10}  peak RSS {:.1} MB",
+            ms(percentile(&mut runs, 0.5)),
+            ms(percentile(&mut runs, 1.0)),
+            peak as f64 / 1024.0
+        );
+    }
+    Ok(())
+}
+
+fn zip_sizes(dir: &Path) {
+    println!("Release arm64 zips (scripts/build-arm64):");
+    for function in FUNCTIONS {
+        let zip = dir.join(function).join("bootstrap.zip");
+        match std::fs::metadata(&zip) {
+            Ok(meta) => println!("  {function:<16} {:.2} MB", meta.len() as f64 / 1_048_576.0),
+            Err(_) => println!("  {function:<16} skipped: {} not built", zip.display()),
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    in_process().await?;
+    under_load().await?;
+    match &args.lambda_dir {
+        Some(dir) => cold_starts(dir).await?,
+        None => println!("Cold start: skipped (no --lambda-dir)"),
+    }
+    zip_sizes(&args.zip_dir);
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! `template.yaml` declares the table, bucket and queues that the provisioning code creates
+//! for tests and local emulators; this keeps the two from drifting apart.
+
+use cyi_shared::adapters::aws::provision::{
+    DEAD_LETTER_RETENTION_SECONDS, TABLE_KEY, TABLE_TTL_ATTRIBUTE,
+};
+use cyi_shared::ports::QueueSettings;
+use serde_norway::Value;
+
+fn template() -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
+    serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn properties<'a>(template: &'a Value, resource: &str, kind: &str) -> &'a Value {
+    let resource = &template["Resources"][resource];
+    assert_eq!(resource["Type"].as_str(), Some(kind), "{resource:?}");
+    &resource["Properties"]
+}
+
+#[test]
+fn the_table_matches() {
+    let template = template();
+    let table = properties(&template, "ItemsTable", "AWS::DynamoDB::Table");
+    assert_eq!(table["BillingMode"].as_str(), Some("PAY_PER_REQUEST"));
+    let keys: Vec<(&str, &str)> = table["KeySchema"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["AttributeName"].as_str().unwrap(),
+                k["KeyType"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(keys, [(TABLE_KEY.0, "HASH"), (TABLE_KEY.1, "RANGE")]);
+    for definition in table["AttributeDefinitions"].as_sequence().unwrap() {
+        assert_eq!(definition["AttributeType"].as_str(), Some("S"));
+    }
+    assert_eq!(
+        table["TimeToLiveSpecification"]["AttributeName"].as_str(),
+        Some(TABLE_TTL_ATTRIBUTE)
+    );
+    assert_eq!(
+        table["TimeToLiveSpecification"]["Enabled"].as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"].as_bool(),
+        Some(true)
+    );
+    assert!(
+        table.get("GlobalSecondaryIndexes").is_none(),
+        "provisioning creates no index"
+    );
+}
+
+#[test]
+fn the_queues_match() {
+    let template = template();
+    let queue = properties(&template, "JobQueue", "AWS::SQS::Queue");
+    let production = QueueSettings::PRODUCTION;
+    assert_eq!(
+        queue["VisibilityTimeout"].as_u64(),
+        Some(production.visibility_timeout.as_secs())
+    );
+    assert_eq!(
+        queue["RedrivePolicy"]["maxReceiveCount"].as_u64(),
+        Some(u64::from(production.max_receives))
+    );
+    let dead = properties(&template, "JobDeadLetterQueue", "AWS::SQS::Queue");
+    assert_eq!(
+        dead["MessageRetentionPeriod"].as_u64(),
+        Some(u64::from(DEAD_LETTER_RETENTION_SECONDS))
+    );
+    let worker = properties(&template, "WorkerFunction", "AWS::Serverless::Function");
+    let timeout = worker["Timeout"].as_u64().unwrap();
+    assert!(
+        production.visibility_timeout.as_secs() >= 6 * timeout,
+        "visibility at least 6 x the worker timeout"
+    );
+    let event = &worker["Events"]["Jobs"]["Properties"];
+    assert_eq!(
+        event["FunctionResponseTypes"][0].as_str(),
+        Some("ReportBatchItemFailures")
+    );
+}
+
+#[test]
+fn the_bucket_is_private_and_encrypted() {
+    let template = template();
+    let bucket = properties(&template, "CvBucket", "AWS::S3::Bucket");
+    let block = &bucket["PublicAccessBlockConfiguration"];
+    for setting in [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ] {
+        assert_eq!(block[setting].as_bool(), Some(true), "{setting}");
+    }
+    assert!(bucket["BucketEncryption"].is_mapping());
+    assert!(bucket["LifecycleConfiguration"]["Rules"].is_sequence());
+}
+
+#[test]
+fn every_route_of_the_api_is_in_the_template() {
+    let template = template();
+    let document = cyi_infra::openapi_document();
+    let mut declared = Vec::new();
+    for (_, resource) in template["Resources"].as_mapping().unwrap() {
+        if let Some(events) = resource["Properties"]["Events"].as_mapping() {
+            for (_, event) in events {
+                if event["Type"].as_str() == Some("HttpApi") {
+                    let properties = &event["Properties"];
+                    declared.push(format!(
+                        "{} {}",
+                        properties["Method"].as_str().unwrap(),
+                        properties["Path"].as_str().unwrap()
+                    ));
+                }
+            }
+        }
+    }
+    for (path, item) in &document.paths.paths {
+        for (method, operation) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("DELETE", &item.delete),
+        ] {
+            if operation.is_some() {
+                let route = format!("{method} {path}");
+                assert!(
+                    declared.contains(&route),
+                    "{route} is not routed in template.yaml"
+                );
+            }
+        }
+    }
+}
