@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use crate::accounts::tokens::TokenAuthority;
 use crate::config::{Backend, Config, Limits, SigningKeySource};
-use crate::ports::{
-    BlobStore, Clock, IdGenerator, ItemStore, JobQueue, QueueSettings, SystemClock, UuidV7Ids,
-};
+use crate::ports::{BlobStore, Clock, IdGenerator, ItemStore, JobQueue, SystemClock, UuidV7Ids};
 
 #[derive(Clone)]
 pub struct Services {
@@ -91,7 +89,7 @@ impl Services {
             } => Self::embedded(
                 data_dir,
                 public_base_url,
-                QueueSettings::PRODUCTION,
+                crate::ports::QueueSettings::PRODUCTION,
                 &settings,
             )?
             .0
@@ -148,7 +146,7 @@ impl Services {
     pub fn embedded(
         data_dir: &std::path::Path,
         public_base_url: &str,
-        queue: QueueSettings,
+        queue: crate::ports::QueueSettings,
         settings: &Settings,
     ) -> anyhow::Result<(Self, EmbeddedParts)> {
         use crate::adapters::embedded::{DirectoryBlobStore, InProcessJobQueue, SqliteItemStore};
