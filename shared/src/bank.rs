@@ -478,13 +478,6 @@ pub fn technical_partition(position: Position) -> String {
 
 pub const BEHAVIORAL_PARTITION: &str = "BANK#behavioral";
 
-fn item_of(key: ItemKey, value: &impl Serialize) -> Result<Item, StoreError> {
-    match serde_json::to_value(value).map_err(StoreError::backend)? {
-        serde_json::Value::Object(attrs) => Ok(Item::new(key, attrs)),
-        _ => Err(StoreError::Invalid("a bank entry is an object".into())),
-    }
-}
-
 /// What a load wrote.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct LoadReport {
@@ -501,18 +494,18 @@ pub async fn load(store: &dyn ItemStore, bank: &Bank) -> Result<LoadReport, Stor
             technical_partition(q.position),
             format!("{}#{}", q.topic, q.id),
         );
-        store.put(item_of(key, q)?, None).await?;
+        store.put(Item::of(key, q)?, None).await?;
     }
     for c in &bank.competencies {
         let key = ItemKey::new(BEHAVIORAL_PARTITION, format!("COMPETENCY#{}", c.id));
-        store.put(item_of(key, c)?, None).await?;
+        store.put(Item::of(key, c)?, None).await?;
     }
     for q in &bank.behavioral {
         let key = ItemKey::new(
             BEHAVIORAL_PARTITION,
             format!("QUESTION#{}#{}", q.competency, q.id),
         );
-        store.put(item_of(key, q)?, None).await?;
+        store.put(Item::of(key, q)?, None).await?;
     }
     Ok(LoadReport {
         technical: bank.technical.len(),
@@ -523,20 +516,17 @@ pub async fn load(store: &dyn ItemStore, bank: &Bank) -> Result<LoadReport, Stor
 
 /// The bank as the store holds it, read whole.
 pub async fn read_from_store(store: &dyn ItemStore) -> Result<Bank, StoreError> {
-    fn decode<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, StoreError> {
-        serde_json::from_value(serde_json::Value::Object(item.attrs)).map_err(StoreError::backend)
-    }
     let mut bank = Bank::default();
     for position in Position::ALL {
         for item in query_all(store, &technical_partition(position), "").await? {
-            bank.technical.push(decode(item)?);
+            bank.technical.push(item.decode()?);
         }
     }
     for item in query_all(store, BEHAVIORAL_PARTITION, "COMPETENCY#").await? {
-        bank.competencies.push(decode(item)?);
+        bank.competencies.push(item.decode()?);
     }
     for item in query_all(store, BEHAVIORAL_PARTITION, "QUESTION#").await? {
-        bank.behavioral.push(decode(item)?);
+        bank.behavioral.push(item.decode()?);
     }
     Ok(bank)
 }

@@ -4,7 +4,6 @@
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::accounts::{profile_key, user_blob_prefix, user_partition};
@@ -98,19 +97,6 @@ pub fn blob_key(user_id: &str, cv_id: &str) -> String {
     format!("{}cvs/{cv_id}.pdf", user_blob_prefix(user_id))
 }
 
-fn to_attrs(value: &impl Serialize) -> Result<serde_json::Map<String, Value>, ApiError> {
-    match serde_json::to_value(value).map_err(ApiError::unexpected)? {
-        Value::Object(attrs) => Ok(attrs),
-        _ => Err(ApiError::unexpected(anyhow::anyhow!(
-            "a record is an object"
-        ))),
-    }
-}
-
-fn from_item(item: Item) -> Result<CvRecord, ApiError> {
-    serde_json::from_value(Value::Object(item.attrs)).map_err(ApiError::unexpected)
-}
-
 /// Whether the bytes begin like a PDF. The type is decided by content alone.
 pub fn looks_like_pdf(bytes: &[u8]) -> bool {
     bytes.starts_with(b"%PDF-")
@@ -185,16 +171,16 @@ async fn insert(
     let mut ops = vec![
         take_slot(user_id),
         WriteOp::Put {
-            item: Item::new(cv_key(user_id, &record.id), to_attrs(record)?),
+            item: Item::of(cv_key(user_id, &record.id), record)?,
             condition: Some(Condition::Absent),
         },
     ];
     if let Some(text) = text {
         ops.push(WriteOp::Put {
-            item: Item::new(
+            item: Item::of(
                 text_key(user_id, &record.id),
-                to_attrs(&serde_json::json!({ "text": text }))?,
-            ),
+                &serde_json::json!({ "text": text }),
+            )?,
             condition: None,
         });
     }
@@ -438,7 +424,7 @@ async fn transition(
         )
         .await
     {
-        Ok(item) => from_item(item),
+        Ok(item) => Ok(item.decode()?),
         // Someone else moved it first (a redelivered job, a second completion): report as is.
         Err(StoreError::ConditionFailed) => get(services, user_id, cv_id).await,
         Err(other) => Err(other.into()),
@@ -471,10 +457,10 @@ pub async fn finish(
                 condition: Some(processing),
             },
             WriteOp::Put {
-                item: Item::new(
+                item: Item::of(
                     text_key(user_id, cv_id),
-                    to_attrs(&serde_json::json!({ "text": text }))?,
-                ),
+                    &serde_json::json!({ "text": text }),
+                )?,
                 condition: None,
             },
         ],
@@ -503,7 +489,7 @@ pub async fn get(services: &Services, user_id: &str, cv_id: &str) -> Result<CvRe
         return Err(ApiError::NotFound);
     }
     match services.store.get(&cv_key(user_id, cv_id)).await? {
-        Some(item) => from_item(item),
+        Some(item) => Ok(item.decode()?),
         None => Err(ApiError::NotFound),
     }
 }
@@ -537,7 +523,7 @@ pub async fn list(services: &Services, user_id: &str) -> Result<Vec<CvRecord>, A
     loop {
         let page = services.store.query(query.clone()).await?;
         for item in page.items {
-            records.push(from_item(item)?);
+            records.push(item.decode()?);
         }
         match page.next {
             Some(next) => query.after = Some(next),

@@ -160,19 +160,6 @@ fn seen_key(user_id: &str, pool: &str) -> ItemKey {
     ItemKey::new(user_partition(user_id), format!("SEEN#{pool}"))
 }
 
-fn attrs(value: &impl Serialize) -> Result<serde_json::Map<String, Value>, ApiError> {
-    match serde_json::to_value(value).map_err(ApiError::unexpected)? {
-        Value::Object(attrs) => Ok(attrs),
-        _ => Err(ApiError::unexpected(anyhow::anyhow!(
-            "a record is an object"
-        ))),
-    }
-}
-
-pub fn decode<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, ApiError> {
-    serde_json::from_value(Value::Object(item.attrs)).map_err(ApiError::unexpected)
-}
-
 /// A request to start an interview, parsed.
 #[derive(Clone, Debug)]
 pub struct NewInterview {
@@ -490,7 +477,7 @@ pub async fn create(
             condition: Some(Condition::LessThan("interviews_used".into(), quota)),
         },
         WriteOp::Put {
-            item: Item::new(interview_key(user_id, &interview.id), attrs(&interview)?),
+            item: Item::of(interview_key(user_id, &interview.id), &interview)?,
             condition: Some(Condition::Absent),
         },
     ];
@@ -567,7 +554,7 @@ pub async fn get(
         .get(&interview_key(user_id, interview_id))
         .await?
     {
-        Some(item) => decode(item),
+        Some(item) => Ok(item.decode()?),
         None => Err(ApiError::NotFound),
     }
 }
@@ -582,7 +569,7 @@ pub async fn list(services: &Services, user_id: &str) -> Result<Vec<Interview>, 
     loop {
         let page = services.store.query(query.clone()).await?;
         for item in page.items {
-            interviews.push(decode(item)?);
+            interviews.push(item.decode()?);
         }
         match page.next {
             Some(next) => query.after = Some(next),
@@ -646,7 +633,7 @@ async fn stored_answer(
         .get(&answer_key(user_id, interview_id, question_id))
         .await?
     {
-        Some(item) => decode(item).map(Some),
+        Some(item) => Ok(Some(item.decode()?)),
         None => Ok(None),
     }
 }
@@ -686,10 +673,7 @@ pub async fn submit_answer(
         .store
         .transact(vec![
             WriteOp::Put {
-                item: Item::new(
-                    answer_key(user_id, interview_id, question_id),
-                    attrs(&stored)?,
-                ),
+                item: Item::of(answer_key(user_id, interview_id, question_id), &stored)?,
                 condition: Some(Condition::Absent),
             },
             WriteOp::Update {
@@ -801,7 +785,7 @@ pub async fn answers(
     .await?;
     let mut answers = BTreeMap::new();
     for item in items {
-        let answer: Answer = decode(item)?;
+        let answer: Answer = item.decode()?;
         answers.insert(answer.question_id.clone(), answer);
     }
     Ok(answers)

@@ -190,7 +190,7 @@ pub async fn evaluate_answer(
     let Some(item) = services.store.get(&key).await.map_err(ApiError::from)? else {
         return Ok(());
     };
-    let answer: Answer = interviews::decode(item)?;
+    let answer: Answer = item.decode().map_err(ApiError::from)?;
     if matches!(
         answer.evaluation_status,
         EvaluationStatus::Evaluated | EvaluationStatus::Failed

@@ -66,19 +66,6 @@ pub struct UserRecord {
     pub created_at: time::OffsetDateTime,
 }
 
-impl UserRecord {
-    pub fn from_item(item: Item) -> Result<Self, ApiError> {
-        serde_json::from_value(serde_json::Value::Object(item.attrs)).map_err(ApiError::unexpected)
-    }
-
-    fn to_item(&self) -> Result<Item, ApiError> {
-        match serde_json::to_value(self).map_err(ApiError::unexpected)? {
-            serde_json::Value::Object(attrs) => Ok(Item::new(profile_key(&self.id), attrs)),
-            _ => Err(ApiError::unexpected(anyhow::anyhow!("a user is an object"))),
-        }
-    }
-}
-
 /// What a sign-up asks for, parsed.
 pub struct SignUp {
     pub username: Username,
@@ -89,7 +76,7 @@ pub struct SignUp {
 
 pub async fn load_user(services: &Services, user_id: &str) -> Result<Option<UserRecord>, ApiError> {
     match services.store.get(&profile_key(user_id)).await? {
-        Some(item) => UserRecord::from_item(item).map(Some),
+        Some(item) => Ok(Some(item.decode()?)),
         None => Ok(None),
     }
 }
@@ -138,7 +125,7 @@ pub async fn sign_up(services: &Services, request: SignUp) -> Result<UserRecord,
         .store
         .transact(vec![
             WriteOp::Put {
-                item: user.to_item()?,
+                item: Item::of(profile_key(&user.id), &user)?,
                 condition: Some(Condition::Absent),
             },
             claim(username_claim(&user.username)),

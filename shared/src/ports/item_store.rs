@@ -48,6 +48,21 @@ impl Item {
         }
     }
 
+    /// An item whose attributes are the fields of a record.
+    pub fn of<T: serde::Serialize>(key: ItemKey, record: &T) -> Result<Self, StoreError> {
+        match serde_json::to_value(record).map_err(StoreError::backend)? {
+            Value::Object(attrs) => Ok(Self::new(key, attrs)),
+            _ => Err(StoreError::Invalid(
+                "an item holds a record, not a bare value".into(),
+            )),
+        }
+    }
+
+    /// The record an item holds.
+    pub fn decode<T: serde::de::DeserializeOwned>(self) -> Result<T, StoreError> {
+        serde_json::from_value(Value::Object(self.attrs)).map_err(StoreError::backend)
+    }
+
     pub fn expiring_at(mut self, unix_seconds: i64) -> Self {
         self.expires_at = Some(unix_seconds);
         self
