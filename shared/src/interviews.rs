@@ -92,7 +92,7 @@ pub struct Interview {
     /// Kept as a string set; absent until the first answer (DynamoDB has no empty sets).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub answered: BTreeSet<String>,
-    /// Overall score once every answer is evaluated (issue of the evaluation pipeline).
+    /// Overall score, set by the worker once every answer is evaluated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
     #[serde(with = "time::serde::rfc3339")]

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Delete, Put, ReturnValue, TransactWriteItem,
     Update as DynamoUpdate,
@@ -16,6 +17,9 @@ use crate::ports::item_store::{
     validate_attributes, validate_transaction, validate_updates,
 };
 use crate::ports::{Clock, SystemClock};
+
+/// Times a transaction cancelled by a concurrent one is tried again.
+const MAX_CONFLICT_RETRIES: u32 = 3;
 
 const PK: &str = "pk";
 const SK: &str = "sk";
@@ -444,35 +448,45 @@ impl ItemStore for DynamoItemStore {
             };
             writes.push(write.build());
         }
-        let result = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) => match error.as_service_error() {
-                Some(service) if service.is_transaction_canceled_exception() => {
-                    let reasons = match service {
-                        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(e) => e.cancellation_reasons().to_vec(),
-                        _ => Vec::new(),
-                    };
-                    let failed = reasons
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
-                        .map(|(i, _)| i)
-                        .collect::<Vec<_>>();
-                    if failed.is_empty() {
-                        // Cancelled for another reason (a conflicting transaction): retryable.
-                        Err(StoreError::backend(error))
-                    } else {
-                        Err(StoreError::TransactionCancelled { failed })
-                    }
+        // DynamoDB cancels a transaction that meets a concurrent one on the same item
+        // (`TransactionConflict`); trying again is what it asks for, and the conditions then
+        // decide the race.
+        let mut attempt = 0;
+        loop {
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(writes.clone()))
+                .send()
+                .await;
+            let error = match result {
+                Ok(_) => return Ok(()),
+                Err(error) => error,
+            };
+            let reasons = match error.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(e)) => {
+                    e.cancellation_reasons().to_vec()
                 }
-                _ => Err(StoreError::backend(error)),
-            },
+                _ => return Err(StoreError::backend(error)),
+            };
+            let failed: Vec<usize> = reasons
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
+                .map(|(i, _)| i)
+                .collect();
+            if !failed.is_empty() {
+                return Err(StoreError::TransactionCancelled { failed });
+            }
+            let conflicted = reasons
+                .iter()
+                .any(|r| r.code() == Some("TransactionConflict"));
+            if !conflicted || attempt == MAX_CONFLICT_RETRIES {
+                return Err(StoreError::backend(error));
+            }
+            attempt += 1;
+            let jitter = rand::random_range(10..=50u64) * u64::from(attempt);
+            tokio::time::sleep(std::time::Duration::from_millis(jitter)).await;
         }
     }
 }
