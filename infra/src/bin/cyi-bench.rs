@@ -80,6 +80,8 @@ async fn service() -> anyhow::Result<(Router, Services, Arc<CountingStore>, temp
     services.store = counting.clone();
     let bank = cyi_shared::bank::Bank::read_dir(&cyi_infra::default_bank_dir())?;
     cyi_shared::bank::load(services.store.as_ref(), &bank).await?;
+    // As the local host does at start: the bank cache is filled before the first request.
+    services.bank.get(services.store.as_ref()).await?;
     let app = cyi_infra::app(services.clone(), &parts, &[]);
     Ok((app, services, counting, dir))
 }

@@ -72,6 +72,8 @@ async fn main() -> anyhow::Result<()> {
     cyi_shared::bank::load(services.store.as_ref(), &bank)
         .await
         .context("loading the question bank")?;
+    // Read it back once now, so the first interview does not pay for filling the cache.
+    services.bank.get(services.store.as_ref()).await?;
     tracing::info!(
         questions = bank.technical.len() + bank.behavioral.len(),
         "question bank loaded"
