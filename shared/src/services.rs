@@ -1,12 +1,11 @@
 //! The adapters a function runs with, built once at start-up and shared by every request.
 
 use std::sync::Arc;
-
 use std::time::Duration;
 
 use crate::accounts::tokens::TokenAuthority;
-use crate::config::{Backend, Config, Limits, SigningKeySource};
-use crate::ports::{BlobStore, Clock, IdGenerator, ItemStore, JobQueue, SystemClock, UuidV7Ids};
+use crate::config::{Config, Limits, SigningKeySource};
+use crate::ports::{BlobStore, Clock, IdGenerator, ItemStore, JobQueue};
 
 #[derive(Clone)]
 pub struct Services {
@@ -45,6 +44,7 @@ impl Settings {
         }
     }
 
+    #[cfg(any(feature = "aws", feature = "embedded"))]
     fn tokens(
         &self,
         fallback_key: impl FnOnce() -> anyhow::Result<Vec<u8>>,
@@ -63,12 +63,16 @@ impl Settings {
 impl Services {
     /// Builds the adapters the configuration names. An embedded backend in a build without
     /// the `embedded` feature (a Lambda build) is a configuration error, not a panic.
+    #[cfg(any(feature = "aws", feature = "embedded"))]
     pub async fn from_config(config: &Config) -> anyhow::Result<Self> {
+        // Only the AWS family fills in secrets held in SSM.
+        #[cfg_attr(not(feature = "aws"), allow(unused_mut))]
         let mut settings = Settings::from_config(config);
+        #[cfg_attr(not(feature = "aws"), allow(unused_mut))]
         let mut providers = config.llm_providers.clone();
         match &config.backend {
             #[cfg(feature = "aws")]
-            Backend::Aws(resources) => {
+            crate::config::Backend::Aws(resources) => {
                 let sdk = crate::adapters::aws::load_sdk_config().await;
                 if let SigningKeySource::SsmParameter(name) = &config.signing_key {
                     let key = crate::adapters::aws::read_secure_parameter(&sdk, name).await?;
@@ -83,7 +87,7 @@ impl Services {
                 Self::aws(&sdk, resources, &settings)?.with_llm_providers(providers)
             }
             #[cfg(feature = "embedded")]
-            Backend::Embedded {
+            crate::config::Backend::Embedded {
                 data_dir,
                 public_base_url,
             } => Self::embedded(
@@ -131,8 +135,8 @@ impl Services {
                 resources.queue_url.clone(),
                 resources.dead_letter_queue_url.clone(),
             )),
-            clock: Arc::new(SystemClock),
-            ids: Arc::new(UuidV7Ids),
+            clock: Arc::new(crate::ports::SystemClock),
+            ids: Arc::new(crate::ports::UuidV7Ids),
             tokens,
             limits: settings.limits,
             bank: Arc::default(),
@@ -165,8 +169,8 @@ impl Services {
             store: Arc::new(SqliteItemStore::open(&data_dir.join("items.sqlite3"))?),
             blobs: blobs.clone(),
             queue: queue.clone(),
-            clock: Arc::new(SystemClock),
-            ids: Arc::new(UuidV7Ids),
+            clock: Arc::new(crate::ports::SystemClock),
+            ids: Arc::new(crate::ports::UuidV7Ids),
             tokens,
             limits: settings.limits,
             bank: Arc::default(),
