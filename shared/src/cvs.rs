@@ -9,7 +9,10 @@ use utoipa::ToSchema;
 use crate::accounts::{profile_key, user_blob_prefix, user_partition};
 use crate::error::ApiError;
 use crate::jobs::Job;
-use crate::ports::{Condition, Item, ItemKey, PresignedPut, Query, StoreError, Update, WriteOp};
+use crate::ports::item_store::query_every_page;
+use crate::ports::{
+    Condition, Item, ItemKey, PresignedPut, Query, StoreError, Update, WriteOp, is_well_formed_id,
+};
 use crate::services::Services;
 
 /// Largest PDF accepted.
@@ -383,6 +386,16 @@ pub async fn complete_upload(
     Ok(record)
 }
 
+/// Now, as `CvRecord` stores its times.
+fn timestamp(services: &Services) -> Result<String, ApiError> {
+    let format = time::format_description::well_known::Rfc3339;
+    services
+        .clock
+        .now()
+        .format(&format)
+        .map_err(ApiError::unexpected)
+}
+
 /// Moves a CV out of `from`, to a status or to `failed` with a reason.
 async fn transition(
     services: &Services,
@@ -391,13 +404,7 @@ async fn transition(
     from: CvStatus,
     to: Result<CvStatus, FailureReason>,
 ) -> Result<CvRecord, ApiError> {
-    let now = time::format_description::well_known::Rfc3339;
-    let updated_at = services
-        .clock
-        .now()
-        .format(&now)
-        .map_err(ApiError::unexpected)?;
-    let mut updates = vec![Update::set("updated_at", updated_at)];
+    let mut updates = vec![Update::set("updated_at", timestamp(services)?)];
     match to {
         Ok(status) => updates.push(Update::Set(
             "status".into(),
@@ -440,11 +447,7 @@ pub async fn finish(
     outcome: Result<String, FailureReason>,
 ) -> Result<(), ApiError> {
     let processing = Condition::equals("status", "processing");
-    let updated_at = services
-        .clock
-        .now()
-        .format(&time::format_description::well_known::Rfc3339)
-        .map_err(ApiError::unexpected)?;
+    let updated_at = timestamp(services)?;
     let ops = match outcome {
         Ok(text) => vec![
             WriteOp::Update {
@@ -485,18 +488,13 @@ pub async fn finish(
 
 /// The user's CV; another user's is not found.
 pub async fn get(services: &Services, user_id: &str, cv_id: &str) -> Result<CvRecord, ApiError> {
-    if !is_id(cv_id) {
+    if !is_well_formed_id(cv_id) {
         return Err(ApiError::NotFound);
     }
     match services.store.get(&cv_key(user_id, cv_id)).await? {
         Some(item) => Ok(item.decode()?),
         None => Err(ApiError::NotFound),
     }
-}
-
-/// Ids are server-made (32 hex digits); anything else cannot name a CV.
-fn is_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The extracted (or given) text of a ready CV.
@@ -518,18 +516,11 @@ pub async fn list(services: &Services, user_id: &str) -> Result<Vec<CvRecord>, A
         descending: true,
         ..Query::prefix(user_partition(user_id), "CV#")
     };
-    let mut records = Vec::new();
-    let mut query = query;
-    loop {
-        let page = services.store.query(query.clone()).await?;
-        for item in page.items {
-            records.push(item.decode()?);
-        }
-        match page.next {
-            Some(next) => query.after = Some(next),
-            None => return Ok(records),
-        }
-    }
+    let items = query_every_page(services.store.as_ref(), query).await?;
+    Ok(items
+        .into_iter()
+        .map(Item::decode)
+        .collect::<Result<_, _>>()?)
 }
 
 /// Deletes a CV: its file, its items, and its slot.

@@ -20,7 +20,10 @@ use crate::bank::{Bank, Difficulty, Lang, Position};
 use crate::cvs::{self, CvStatus};
 use crate::error::{ApiError, FieldError};
 use crate::jobs::Job;
-use crate::ports::{Condition, Item, ItemKey, Query, StoreError, Update, WriteOp};
+use crate::ports::item_store::query_every_page;
+use crate::ports::{
+    Condition, Item, ItemKey, Query, StoreError, Update, WriteOp, is_well_formed_id,
+};
 use crate::services::Services;
 
 pub const MAX_ANSWER_CHARS: usize = 5_000;
@@ -544,9 +547,7 @@ pub async fn get(
     user_id: &str,
     interview_id: &str,
 ) -> Result<Interview, ApiError> {
-    let well_formed =
-        interview_id.len() == 32 && interview_id.bytes().all(|b| b.is_ascii_hexdigit());
-    if !well_formed {
+    if !is_well_formed_id(interview_id) {
         return Err(ApiError::NotFound);
     }
     match services
@@ -561,21 +562,15 @@ pub async fn get(
 
 /// The user's interviews, newest first.
 pub async fn list(services: &Services, user_id: &str) -> Result<Vec<Interview>, ApiError> {
-    let mut query = Query {
+    let query = Query {
         descending: true,
         ..Query::prefix(user_partition(user_id), "INTERVIEW#")
     };
-    let mut interviews = Vec::new();
-    loop {
-        let page = services.store.query(query.clone()).await?;
-        for item in page.items {
-            interviews.push(item.decode()?);
-        }
-        match page.next {
-            Some(next) => query.after = Some(next),
-            None => return Ok(interviews),
-        }
-    }
+    let items = query_every_page(services.store.as_ref(), query).await?;
+    Ok(items
+        .into_iter()
+        .map(Item::decode)
+        .collect::<Result<_, _>>()?)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -49,6 +49,12 @@ pub trait IdGenerator: Send + Sync {
     fn new_id(&self) -> String;
 }
 
+/// Whether a string can be an id `UuidV7Ids` made (32 hex digits); anything else names
+/// nothing, so lookups can answer "not found" without a store read.
+pub fn is_well_formed_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// UUIDv7: unique, unguessable enough for resource ids, and time-ordered so "newest first"
 /// is a reverse sort-key query.
 #[derive(Clone, Copy, Debug, Default)]

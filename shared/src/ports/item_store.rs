@@ -351,7 +351,14 @@ pub async fn query_all(
     pk: &str,
     sk_prefix: &str,
 ) -> Result<Vec<Item>, StoreError> {
-    let mut query = Query::prefix(pk, sk_prefix);
+    query_every_page(store, Query::prefix(pk, sk_prefix)).await
+}
+
+/// Every live item a query matches, in its order, following pages.
+pub async fn query_every_page(
+    store: &dyn ItemStore,
+    mut query: Query,
+) -> Result<Vec<Item>, StoreError> {
     let mut items = Vec::new();
     loop {
         let page = store.query(query.clone()).await?;

@@ -7,7 +7,7 @@ pub mod item_store;
 pub mod job_queue;
 
 pub use blob_store::{BlobError, BlobStore, PresignedPut};
-pub use clock::{Clock, IdGenerator, ManualClock, SystemClock, UuidV7Ids};
+pub use clock::{Clock, IdGenerator, ManualClock, SystemClock, UuidV7Ids, is_well_formed_id};
 pub use item_store::{
     Attributes, Condition, Item, ItemKey, ItemStore, Page, Query, StoreError, Update, WriteOp,
 };
