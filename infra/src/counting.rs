@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 
-use super::item_store::{
+use cyi_shared::ports::item_store::{
     Condition, Item, ItemKey, ItemStore, Page, Query, StoreError, Update, WriteOp,
 };
 

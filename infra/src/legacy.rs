@@ -15,8 +15,9 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use cyi_shared::bank::{COMPETENCIES, Lang, Position};
+use cyi_shared::domain::{COMPETENCIES, Lang, Position};
 use cyi_shared::ports::{Item, ItemKey, ItemStore};
+use cyi_shared::storage::layout::BankSource;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -106,11 +107,8 @@ fn content_id(prefix: &str, text: &str) -> String {
     format!("legacy-{prefix}-{hex}")
 }
 
-fn item(pk: String, sk: String, value: serde_json::Value) -> Item {
-    Item::new(
-        ItemKey::new(pk, sk),
-        value.as_object().cloned().unwrap_or_default(),
-    )
+fn item(key: ItemKey, value: serde_json::Value) -> Item {
+    Item::new(key, value.as_object().cloned().unwrap_or_default())
 }
 
 /// Imports the legacy bank under `dir` into the store.
@@ -157,18 +155,13 @@ pub async fn import(store: &dyn ItemStore, dir: &Path) -> anyhow::Result<ImportR
                 report.skipped.push(skip("duplicate question".into()));
                 continue;
             }
-            let lang_code = match lang {
-                Lang::En => "en",
-                Lang::Ko => "ko",
-            };
-            let id = content_id(&format!("{}-{lang_code}", position.as_str()), &question);
+            let id = content_id(&format!("{position}-{lang}"), &question);
             let value = json!({"id": id, "position": position, "topic": topic, "lang": lang, "text": question,
                 "example_answer": example_answer, "source_topic": field(2)});
             store
                 .put(
                     item(
-                        format!("IMPORTED#technical#{}", position.as_str()),
-                        format!("{topic}#{id}"),
+                        BankSource::Imported.technical_key(position, topic, &id),
                         value,
                     ),
                     None,
@@ -223,11 +216,7 @@ pub async fn import(store: &dyn ItemStore, dir: &Path) -> anyhow::Result<ImportR
         let value = json!({"id": id, "competency": competency, "lang": "en", "text": question});
         store
             .put(
-                item(
-                    "IMPORTED#behavioral".into(),
-                    format!("QUESTION#{competency}#{id}"),
-                    value,
-                ),
+                item(BankSource::Imported.behavioral_key(&competency, &id), value),
                 None,
             )
             .await?;
@@ -249,11 +238,7 @@ pub async fn import(store: &dyn ItemStore, dir: &Path) -> anyhow::Result<ImportR
             json!({"competency": competency, "lang": "en", "description": clean(&description)});
         store
             .put(
-                item(
-                    "IMPORTED#behavioral".into(),
-                    format!("COMPETENCY#{competency}"),
-                    value,
-                ),
+                item(BankSource::Imported.competency_key(&competency), value),
                 None,
             )
             .await?;

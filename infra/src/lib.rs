@@ -1,6 +1,7 @@
 //! Hosting outside Lambda: every function's routes in one server with the embedded adapters
 //! and the worker in process.
 
+pub mod counting;
 pub mod legacy;
 
 use std::sync::Arc;
@@ -17,11 +18,11 @@ pub fn default_bank_dir() -> std::path::PathBuf {
 }
 
 /// Counts of the bank per position, difficulty and language, as printed by `cyi-bank`.
-pub fn bank_summary(bank: &cyi_shared::bank::Bank) -> String {
+pub fn bank_summary(bank: &cyi_shared::domain::bank::Bank) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let counts = cyi_shared::bank::technical_counts(bank);
-    for position in cyi_shared::bank::Position::ALL {
+    let counts = cyi_shared::domain::bank::technical_counts(bank);
+    for position in cyi_shared::domain::Position::ALL {
         let per: Vec<String> = counts
             .iter()
             .filter(|((p, _), _)| *p == position)
@@ -55,11 +56,20 @@ pub fn routes(services: Services) -> Router {
         .merge(cyi_upload::router(services.clone()))
         .merge(cyi_questions::router(services.clone()))
         .merge(cyi_evaluation::router(services))
+        .merge(cyi_web::router())
 }
 
-/// Every HTTP route of the service, with the shared layers, as the local host serves it.
-pub fn app(services: Services, parts: &EmbeddedParts, cors_allowed_origins: &[String]) -> Router {
-    let routes = routes(services).merge(upload_router(Arc::clone(&parts.blobs)));
+/// Every HTTP route of the service, with the shared layers, as the local host serves it (and
+/// the tests and the bench start it): with the embedded family, its upload route too.
+pub fn app(
+    services: Services,
+    parts: Option<&EmbeddedParts>,
+    cors_allowed_origins: &[String],
+) -> Router {
+    let mut routes = routes(services);
+    if let Some(parts) = parts {
+        routes = routes.merge(upload_router(Arc::clone(&parts.blobs)));
+    }
     cyi_shared::http::finish(routes, cors_allowed_origins)
 }
 
@@ -70,7 +80,7 @@ pub fn app(services: Services, parts: &EmbeddedParts, cors_allowed_origins: &[St
         description = "Mock interviews for software developers: CVs, questions, answers, evaluations."
     ),
     paths(cyi_shared::http::health, cyi_shared::http::openapi),
-    components(schemas(cyi_shared::error::Problem, cyi_shared::error::FieldError)),
+    components(schemas(cyi_shared::http::Problem, cyi_shared::domain::FieldError)),
     modifiers(&BearerTokens)
 )]
 struct ServiceDoc;

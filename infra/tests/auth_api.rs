@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{Api, PASSWORD, problem};
-use cyi_shared::accounts::{profile_key, user_blob_prefix, user_partition};
 use cyi_shared::ports::item_store::query_all;
-use cyi_shared::ports::{Item, ItemKey, ManualClock};
+use cyi_shared::ports::{Item, ItemKey};
+use cyi_shared::storage::layout::{profile_key, user_blob_prefix, user_partition};
+use cyi_shared::testing::ManualClock;
 use cyi_shared::testing::{Family, forge_token};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{Api, problem, test_bank};
-use cyi_shared::bank;
+use cyi_shared::storage::bank;
 use cyi_shared::testing::Family;
 use reqwest::Method;
 use serde_json::Value;
@@ -32,7 +32,7 @@ async fn the_bank_is_browsed_filtered_and_paged(family: Family) {
         401
     );
 
-    let topic = bank::Position::Be.topics()[0];
+    let topic = cyi_shared::domain::Position::Be.topics()[0];
     let page: Value = get(format!("/questions?position=be&topic={topic}&lang=ko"))
         .await
         .json()

@@ -1,7 +1,8 @@
 //! The bank files: every rule of the documented format, the sizes the product needs, and the
 //! counts printed per position, difficulty and language.
 
-use cyi_shared::bank::{Bank, COMPETENCIES, Difficulty, Position};
+use cyi_shared::domain::bank::Bank;
+use cyi_shared::domain::{COMPETENCIES, Difficulty, Position};
 
 #[test]
 fn the_bank_is_valid_and_large_enough() {

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::{Api, problem};
-use cyi_shared::accounts::user_partition;
-use cyi_shared::cvs::blob_key;
 use cyi_shared::ports::item_store::query_all;
+use cyi_shared::storage::layout::cv_blob_key as blob_key;
+use cyi_shared::storage::layout::user_partition;
 use cyi_shared::testing::Family;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};

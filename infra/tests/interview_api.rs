@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use common::{Api, problem, test_bank};
-use cyi_shared::bank;
-use cyi_shared::jobs::Job;
+use cyi_shared::domain::job::Job;
 use cyi_shared::ports::{Delivery, JobQueue, QueueError};
+use cyi_shared::storage::bank;
 use cyi_shared::testing::Family;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -37,6 +37,9 @@ struct CountingQueue {
 
 #[async_trait]
 impl JobQueue for CountingQueue {
+    fn max_receives(&self) -> u32 {
+        self.inner.max_receives()
+    }
     async fn send_raw(&self, body: String) -> Result<String, QueueError> {
         if matches!(serde_json::from_str(&body), Ok(Job::EvaluateAnswer { .. })) {
             self.evaluations.fetch_add(1, Ordering::SeqCst);
@@ -59,6 +62,9 @@ struct RefusingQueue;
 
 #[async_trait]
 impl JobQueue for RefusingQueue {
+    fn max_receives(&self) -> u32 {
+        1
+    }
     async fn send_raw(&self, _: String) -> Result<String, QueueError> {
         Err(QueueError::backend(anyhow::anyhow!("queue unavailable")))
     }

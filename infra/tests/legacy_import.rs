@@ -4,7 +4,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use cyi_shared::bank::{Lang, Position};
+use cyi_shared::domain::{Lang, Position};
 use cyi_shared::ports::item_store::query_all;
 use cyi_shared::testing::Family;
 

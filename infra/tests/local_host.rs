@@ -25,7 +25,7 @@ async fn start(cors: &[&str]) -> Host {
     )
     .unwrap();
     let cors: Vec<String> = cors.iter().map(|o| (*o).to_owned()).collect();
-    let app = cyi_infra::app(services, &parts, &cors);
+    let app = cyi_infra::app(services, Some(&parts), &cors);
     tokio::spawn(async move { axum::serve(listener, app).await });
     Host {
         base,

@@ -69,6 +69,12 @@ fn the_queues_match() {
         queue["RedrivePolicy"]["maxReceiveCount"].as_u64(),
         Some(u64::from(production.max_receives))
     );
+    let variables = &template["Globals"]["Function"]["Environment"]["Variables"];
+    assert_eq!(
+        variables["JOB_MAX_RECEIVES"].as_u64(),
+        Some(u64::from(production.max_receives)),
+        "the worker knows its last try"
+    );
     let dead = properties(&template, "JobDeadLetterQueue", "AWS::SQS::Queue");
     assert_eq!(
         dead["MessageRetentionPeriod"].as_u64(),

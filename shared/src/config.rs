@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::str::FromStr;
 
+use crate::ports::QueueSettings;
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("configuration: {name} {problem}")]
 pub struct ConfigError {
@@ -88,6 +90,49 @@ pub struct AwsResources {
     pub bucket: String,
     pub queue_url: String,
     pub dead_letter_queue_url: String,
+    /// The queue's `maxReceiveCount` (`JOB_MAX_RECEIVES`), so the worker knows its last try.
+    pub max_receives: u32,
+}
+
+/// Where the item store lives: all that a tool which only reads and writes items needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItemStoreLocation {
+    DynamoDb { table: String },
+    Sqlite { data_dir: PathBuf },
+}
+
+impl ItemStoreLocation {
+    /// `STORAGE_BACKEND` with `TABLE_NAME` (aws) or `DATA_DIR` (embedded), nothing else.
+    pub fn from_source(env: &dyn VariableSource) -> Result<Self, ConfigError> {
+        match backend_name(env)? {
+            BackendName::Aws => Ok(Self::DynamoDb {
+                table: required(env, "TABLE_NAME")?,
+            }),
+            BackendName::Embedded => Ok(Self::Sqlite {
+                data_dir: PathBuf::from(required(env, "DATA_DIR")?),
+            }),
+        }
+    }
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_source(&ProcessEnv)
+    }
+}
+
+enum BackendName {
+    Aws,
+    Embedded,
+}
+
+fn backend_name(env: &dyn VariableSource) -> Result<BackendName, ConfigError> {
+    match env.get("STORAGE_BACKEND").as_deref() {
+        None | Some("aws") => Ok(BackendName::Aws),
+        Some("embedded") => Ok(BackendName::Embedded),
+        Some(other) => Err(ConfigError {
+            name: "STORAGE_BACKEND",
+            problem: format!("must be `aws` or `embedded`, not `{other}`"),
+        }),
+    }
 }
 
 /// Where the token signing key comes from.
@@ -145,25 +190,24 @@ impl Config {
     }
 
     pub fn from_source(env: &dyn VariableSource) -> Result<Self, ConfigError> {
-        let backend = match env.get("STORAGE_BACKEND").as_deref() {
-            None | Some("aws") => Backend::Aws(AwsResources {
+        let backend = match backend_name(env)? {
+            BackendName::Aws => Backend::Aws(AwsResources {
                 table: required(env, "TABLE_NAME")?,
                 bucket: required(env, "BUCKET_NAME")?,
                 queue_url: required(env, "QUEUE_URL")?,
                 dead_letter_queue_url: required(env, "DEAD_LETTER_QUEUE_URL")?,
+                max_receives: parsed_or(
+                    env,
+                    "JOB_MAX_RECEIVES",
+                    QueueSettings::PRODUCTION.max_receives,
+                )?,
             }),
-            Some("embedded") => Backend::Embedded {
+            BackendName::Embedded => Backend::Embedded {
                 data_dir: PathBuf::from(required(env, "DATA_DIR")?),
                 public_base_url: env
                     .get("PUBLIC_BASE_URL")
                     .unwrap_or_else(|| DEFAULT_PUBLIC_BASE_URL.to_owned()),
             },
-            Some(other) => {
-                return Err(ConfigError {
-                    name: "STORAGE_BACKEND",
-                    problem: format!("must be `aws` or `embedded`, not `{other}`"),
-                });
-            }
         };
         let signing_key = signing_key(env, &backend)?;
         let minutes: u64 = parsed_or(env, "ACCESS_TOKEN_MINUTES", 60)?;
@@ -345,6 +389,27 @@ mod tests {
         let error = Config::from_source(&env).unwrap_err();
         assert_eq!(error.name, "QUEUE_URL");
         assert!(error.to_string().contains("QUEUE_URL is required"));
+    }
+
+    #[test]
+    fn a_store_location_needs_only_the_table_or_the_folder() {
+        let env = HashMap::from([("TABLE_NAME", "t")]);
+        assert_eq!(
+            ItemStoreLocation::from_source(&env).unwrap(),
+            ItemStoreLocation::DynamoDb { table: "t".into() }
+        );
+        let env = HashMap::from([("STORAGE_BACKEND", "embedded"), ("DATA_DIR", "/tmp/x")]);
+        assert_eq!(
+            ItemStoreLocation::from_source(&env).unwrap(),
+            ItemStoreLocation::Sqlite {
+                data_dir: PathBuf::from("/tmp/x")
+            }
+        );
+        let env = HashMap::from([("STORAGE_BACKEND", "embedded")]);
+        assert_eq!(
+            ItemStoreLocation::from_source(&env).unwrap_err().name,
+            "DATA_DIR"
+        );
     }
 
     #[test]

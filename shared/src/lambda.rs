@@ -17,7 +17,7 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub async fn serve_http(routes: impl FnOnce(Services) -> Router) -> Result<(), BoxError> {
     telemetry::init();
     let config = Config::from_env()?;
-    let services = Services::from_config(&config).await?;
+    let (services, _) = Services::from_config(&config).await?;
     let app = http::finish(routes(services), &config.cors_allowed_origins);
     lambda_http::run(app).await
 }
@@ -31,7 +31,7 @@ where
 {
     telemetry::init();
     let config = Config::from_env()?;
-    let services = Services::from_config(&config).await?;
+    let (services, _) = Services::from_config(&config).await?;
     let process = &process;
     let services = &services;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {

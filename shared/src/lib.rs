@@ -1,25 +1,27 @@
-//! What every function shares: domain types, ports and their adapters, configuration, the
-//! error type and HTTP helpers.
+//! What every function shares, in layers that import downward only:
+//! `domain` (types and rules, no I/O) at the bottom; then `ports` (traits), `storage` (the
+//! key layout and one repository per aggregate) and the use cases (`accounts`, `cvs`,
+//! `interviews`, `bank_files`); then the adapters, the HTTP edge (`http`) and the LLM layer
+//! (`llm`); at the top the wiring (`config`, `services`, `lambda`, `telemetry`, `secrets`).
 
 pub mod accounts;
 pub mod adapters;
-pub mod bank;
+pub mod bank_files;
 pub mod config;
 pub mod cvs;
-pub mod error;
+pub mod domain;
 pub mod http;
 pub mod interviews;
-pub mod jobs;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod llm;
 pub mod ports;
-pub mod reports;
 pub mod secrets;
 pub mod services;
+pub mod storage;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use error::{ApiError, FieldError};
+pub use http::ApiError;
 pub use services::Services;

@@ -1,12 +1,28 @@
-//! The adapters a function runs with, built once at start-up and shared by every request.
+//! The wiring: the adapters a process runs with, built once at start-up from its
+//! configuration and shared by every request, and the use cases built from them. A Lambda
+//! function, the local host and the operator tools all build here.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::accounts::tokens::TokenAuthority;
-use crate::config::{Config, Limits, SigningKeySource};
-use crate::ports::{BlobStore, Clock, IdGenerator, ItemStore, JobQueue};
+use axum::extract::FromRef;
 
+use crate::accounts::Accounts;
+use crate::accounts::tokens::TokenAuthority;
+use crate::config::{Config, ItemStoreLocation, Limits, SigningKeySource};
+use crate::cvs::Cvs;
+use crate::interviews::Interviews;
+use crate::interviews::jobs::InterviewJobs;
+use crate::llm::chat::{ChatLlm, Provider};
+use crate::llm::offline::OfflineLlm;
+use crate::ports::{BlobStore, Clock, IdGenerator, ItemStore, JobQueue, Llm};
+use crate::storage::accounts::AccountStore;
+use crate::storage::bank::{BankCache, BankCatalog};
+use crate::storage::cvs::CvStore;
+use crate::storage::interviews::InterviewStore;
+use crate::storage::job_runs::JobRuns;
+
+/// The ports a process runs with; every use case is built from these.
 #[derive(Clone)]
 pub struct Services {
     pub store: Arc<dyn ItemStore>,
@@ -17,9 +33,88 @@ pub struct Services {
     pub tokens: Arc<TokenAuthority>,
     pub limits: Limits,
     /// The question bank, read from the store once per instance and refreshed.
-    pub bank: Arc<crate::bank::BankCache>,
+    pub bank: Arc<BankCache>,
     /// Writes personal questions and evaluates answers (offline unless providers are set).
-    pub llm: Arc<dyn crate::llm::Llm>,
+    pub llm: Arc<dyn Llm>,
+}
+
+impl Services {
+    pub fn accounts(&self) -> Accounts {
+        Accounts::new(
+            AccountStore::new(Arc::clone(&self.store)),
+            Arc::clone(&self.blobs),
+            Arc::clone(&self.clock),
+            Arc::clone(&self.ids),
+            Arc::clone(&self.tokens),
+        )
+    }
+
+    pub fn cvs(&self) -> Cvs {
+        Cvs::new(
+            CvStore::new(Arc::clone(&self.store)),
+            Arc::clone(&self.blobs),
+            Arc::clone(&self.queue),
+            Arc::clone(&self.clock),
+            Arc::clone(&self.ids),
+        )
+    }
+
+    pub fn bank_catalog(&self) -> BankCatalog {
+        BankCatalog::new(Arc::clone(&self.store), Arc::clone(&self.bank))
+    }
+
+    pub fn interviews(&self) -> Interviews {
+        Interviews::new(
+            InterviewStore::new(Arc::clone(&self.store)),
+            CvStore::new(Arc::clone(&self.store)),
+            self.bank_catalog(),
+            Arc::clone(&self.queue),
+            Arc::clone(&self.clock),
+            Arc::clone(&self.ids),
+            self.limits.interview_quota,
+        )
+    }
+
+    pub fn interview_jobs(&self) -> InterviewJobs {
+        InterviewJobs::new(
+            InterviewStore::new(Arc::clone(&self.store)),
+            CvStore::new(Arc::clone(&self.store)),
+            JobRuns::new(Arc::clone(&self.store)),
+            self.bank_catalog(),
+            Arc::clone(&self.llm),
+            Arc::clone(&self.clock),
+        )
+    }
+}
+
+impl FromRef<Services> for Accounts {
+    fn from_ref(services: &Services) -> Self {
+        services.accounts()
+    }
+}
+
+impl FromRef<Services> for Cvs {
+    fn from_ref(services: &Services) -> Self {
+        services.cvs()
+    }
+}
+
+impl FromRef<Services> for Interviews {
+    fn from_ref(services: &Services) -> Self {
+        services.interviews()
+    }
+}
+
+impl FromRef<Services> for BankCatalog {
+    fn from_ref(services: &Services) -> Self {
+        services.bank_catalog()
+    }
+}
+
+impl FromRef<Services> for Limits {
+    fn from_ref(services: &Services) -> Self {
+        services.limits
+    }
 }
 
 /// What the services need besides the adapters.
@@ -60,17 +155,27 @@ impl Settings {
     }
 }
 
+/// The model the providers name: the chain when there is one, the offline model otherwise.
+pub fn llm(providers: Vec<Provider>) -> anyhow::Result<Arc<dyn Llm>> {
+    Ok(if providers.is_empty() {
+        Arc::new(OfflineLlm)
+    } else {
+        Arc::new(ChatLlm::new(providers)?)
+    })
+}
+
 impl Services {
-    /// Builds the adapters the configuration names. An embedded backend in a build without
-    /// the `embedded` feature (a Lambda build) is a configuration error, not a panic.
+    /// Builds the adapters the configuration names, and with the embedded backend also the
+    /// parts a host serves or drains itself. An embedded backend in a build without the
+    /// `embedded` feature (a Lambda build) is a configuration error, not a panic.
     #[cfg(any(feature = "aws", feature = "embedded"))]
-    pub async fn from_config(config: &Config) -> anyhow::Result<Self> {
+    pub async fn from_config(config: &Config) -> anyhow::Result<(Self, Option<EmbeddedParts>)> {
         // Only the AWS family fills in secrets held in SSM.
         #[cfg_attr(not(feature = "aws"), allow(unused_mut))]
         let mut settings = Settings::from_config(config);
         #[cfg_attr(not(feature = "aws"), allow(unused_mut))]
         let mut providers = config.llm_providers.clone();
-        match &config.backend {
+        let (mut services, parts) = match &config.backend {
             #[cfg(feature = "aws")]
             crate::config::Backend::Aws(resources) => {
                 let sdk = crate::adapters::aws::load_sdk_config().await;
@@ -84,36 +189,28 @@ impl Services {
                         provider.api_key = Some(String::from_utf8(key)?);
                     }
                 }
-                Self::aws(&sdk, resources, &settings)?.with_llm_providers(providers)
+                (Self::aws(&sdk, resources, &settings)?, None)
             }
             #[cfg(feature = "embedded")]
             crate::config::Backend::Embedded {
                 data_dir,
                 public_base_url,
-            } => Self::embedded(
-                data_dir,
-                public_base_url,
-                crate::ports::QueueSettings::PRODUCTION,
-                &settings,
-            )?
-            .0
-            .with_llm_providers(providers),
+            } => {
+                let (services, parts) = Self::embedded(
+                    data_dir,
+                    public_base_url,
+                    crate::ports::QueueSettings::PRODUCTION,
+                    &settings,
+                )?;
+                (services, Some(parts))
+            }
             #[allow(unreachable_patterns)]
             other => anyhow::bail!(
                 "configuration: STORAGE_BACKEND selects {other:?}, which this build does not include"
             ),
-        }
-    }
-
-    /// Uses the provider chain when one is configured; the offline model otherwise.
-    pub fn with_llm_providers(
-        mut self,
-        providers: Vec<crate::llm::chat::Provider>,
-    ) -> anyhow::Result<Self> {
-        if !providers.is_empty() {
-            self.llm = Arc::new(crate::llm::chat::ChatLlm::new(providers)?);
-        }
-        Ok(self)
+        };
+        services.llm = llm(providers)?;
+        Ok((services, parts))
     }
 
     #[cfg(feature = "aws")]
@@ -134,13 +231,14 @@ impl Services {
                 clients::sqs(sdk),
                 resources.queue_url.clone(),
                 resources.dead_letter_queue_url.clone(),
+                resources.max_receives,
             )),
             clock: Arc::new(crate::ports::SystemClock),
             ids: Arc::new(crate::ports::UuidV7Ids),
             tokens,
             limits: settings.limits,
             bank: Arc::default(),
-            llm: Arc::new(crate::llm::offline::OfflineLlm),
+            llm: Arc::new(OfflineLlm),
         })
     }
 
@@ -166,7 +264,7 @@ impl Services {
         )?);
         let queue = Arc::new(InProcessJobQueue::new(queue));
         let services = Self {
-            store: Arc::new(SqliteItemStore::open(&data_dir.join("items.sqlite3"))?),
+            store: Arc::new(SqliteItemStore::open(&data_dir.join(SQLITE_FILE))?),
             blobs: blobs.clone(),
             queue: queue.clone(),
             clock: Arc::new(crate::ports::SystemClock),
@@ -174,9 +272,38 @@ impl Services {
             tokens,
             limits: settings.limits,
             bank: Arc::default(),
-            llm: Arc::new(crate::llm::offline::OfflineLlm),
+            llm: Arc::new(OfflineLlm),
         };
         Ok((services, EmbeddedParts { blobs, queue }))
+    }
+}
+
+/// The embedded item store's file in the data folder.
+pub const SQLITE_FILE: &str = "items.sqlite3";
+
+/// Opens the item store alone, for tools that need nothing else (`cyi-bank load`).
+#[cfg(any(feature = "aws", feature = "embedded"))]
+pub async fn item_store(location: &ItemStoreLocation) -> anyhow::Result<Arc<dyn ItemStore>> {
+    match location {
+        #[cfg(feature = "aws")]
+        ItemStoreLocation::DynamoDb { table } => {
+            let sdk = crate::adapters::aws::load_sdk_config().await;
+            Ok(Arc::new(crate::adapters::aws::DynamoItemStore::new(
+                crate::adapters::aws::clients::dynamodb(&sdk),
+                table,
+            )))
+        }
+        #[cfg(feature = "embedded")]
+        ItemStoreLocation::Sqlite { data_dir } => {
+            std::fs::create_dir_all(data_dir)?;
+            Ok(Arc::new(crate::adapters::embedded::SqliteItemStore::open(
+                &data_dir.join(SQLITE_FILE),
+            )?))
+        }
+        #[allow(unreachable_patterns)]
+        other => anyhow::bail!(
+            "configuration: STORAGE_BACKEND selects {other:?}, which this build does not include"
+        ),
     }
 }
 
@@ -187,3 +314,7 @@ pub struct EmbeddedParts {
     pub blobs: Arc<crate::adapters::embedded::DirectoryBlobStore>,
     pub queue: Arc<crate::adapters::embedded::InProcessJobQueue>,
 }
+
+/// Without the embedded family there are no embedded parts.
+#[cfg(not(feature = "embedded"))]
+pub enum EmbeddedParts {}

@@ -3,12 +3,13 @@
 //! `MOTO_ENDPOINT`). Compiled only with the `testing` feature.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use crate::Services;
 use crate::adapters::aws::provision::{ResourceNames, provision};
 use crate::config::{AwsResources, Limits};
-use crate::ports::QueueSettings;
+use crate::ports::{Clock, QueueSettings};
 use crate::services::Settings;
 
 /// Settings for tests: a fresh random signing key, one-hour tokens, default limits.
@@ -69,6 +70,7 @@ pub async fn aws(queue: QueueSettings) -> Family {
         bucket: names.bucket,
         queue_url: provisioned.queue_url,
         dead_letter_queue_url: provisioned.dead_letter_queue_url,
+        max_receives: queue.max_receives,
     };
     let settings = test_settings();
     Family {
@@ -127,6 +129,27 @@ macro_rules! contract_cases {
             )+
         }
     };
+}
+
+/// A clock that moves only when told to, for tests of windows and expiry.
+#[derive(Clone, Debug)]
+pub struct ManualClock(Arc<AtomicI64>);
+
+impl ManualClock {
+    pub fn at(unix_seconds: i64) -> Self {
+        Self(Arc::new(AtomicI64::new(unix_seconds)))
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.0.fetch_add(seconds, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::from_unix_timestamp(self.0.load(Ordering::SeqCst))
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+    }
 }
 
 /// A JWT with any header and claims, signed HS256-style with `key` whatever the header says:

@@ -11,10 +11,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use cyi_shared::bank::{Lang, Position};
-use cyi_shared::interviews::QuestionKind;
+use cyi_shared::domain::QuestionKind;
+use cyi_shared::domain::evaluation::{EvaluationRequest, PersonalQuestionsRequest};
+use cyi_shared::domain::{Lang, Position};
 use cyi_shared::llm::chat::{ChatLlm, Provider};
-use cyi_shared::llm::{EvaluationRequest, Llm, LlmError, PersonalQuestionsRequest};
+use cyi_shared::ports::{Llm, LlmError};
 use serde_json::{Value, json};
 
 #[derive(Clone)]

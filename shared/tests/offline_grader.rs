@@ -5,10 +5,12 @@
 
 use std::path::Path;
 
-use cyi_shared::bank::{Bank, Lang};
-use cyi_shared::interviews::QuestionKind;
+use cyi_shared::domain::Lang;
+use cyi_shared::domain::QuestionKind;
+use cyi_shared::domain::bank::Bank;
+use cyi_shared::domain::evaluation::{EvaluationRequest, validate_evaluation};
 use cyi_shared::llm::offline::OfflineLlm;
-use cyi_shared::llm::{EvaluationRequest, Llm, validate_evaluation};
+use cyi_shared::ports::Llm;
 
 struct Labeled {
     id: &'static str,

@@ -1,14 +1,16 @@
 //! Accounts and tokens: the routes of the auth function. Handlers parse, call the accounts
-//! domain in `cyi_shared::accounts`, and map the result.
+//! use cases in `cyi_shared::accounts`, and map the result.
 
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use axum::{Form, Json, Router};
-use cyi_shared::accounts::fields::{DisplayName, Email, FieldChecks, NewPassword, Username};
-use cyi_shared::accounts::{self, CurrentUser, SignUp, UserRecord};
-use cyi_shared::http::ApiJson;
+use cyi_shared::accounts::Accounts;
+use cyi_shared::config::Limits;
+use cyi_shared::domain::FieldChecks;
+use cyi_shared::domain::account::{DisplayName, Email, NewPassword, SignUp, User, Username};
+use cyi_shared::http::{ApiJson, CurrentUser};
 use cyi_shared::{ApiError, Services};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
@@ -60,8 +62,8 @@ pub struct Account {
     created_at: time::OffsetDateTime,
 }
 
-impl From<&UserRecord> for Account {
-    fn from(user: &UserRecord) -> Self {
+impl From<&User> for Account {
+    fn from(user: &User) -> Self {
         Self {
             id: user.id.clone(),
             username: user.username.clone(),
@@ -85,11 +87,11 @@ pub struct Profile {
 #[utoipa::path(post, path = "/auth/signup", tag = "auth", request_body = SignUpRequest,
     responses(
         (status = 201, body = Account),
-        (status = 409, description = "Username or email taken", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Username or email taken", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn sign_up(
-    State(services): State<Services>,
+    State(accounts): State<Accounts>,
     ApiJson(request): ApiJson<SignUpRequest>,
 ) -> Result<(StatusCode, Json<Account>), ApiError> {
     let mut checks = FieldChecks::default();
@@ -106,9 +108,9 @@ async fn sign_up(
             email,
             password,
         },
-        _ => return Err(checks.into_error()),
+        _ => return Err(ApiError::Validation(checks.into_errors())),
     };
-    let user = accounts::sign_up(&services, request).await?;
+    let user = accounts.sign_up(request).await?;
     Ok((StatusCode::CREATED, Json(Account::from(&user))))
 }
 
@@ -163,14 +165,14 @@ pub struct TokenResponse {
     )),
     responses(
         (status = 200, body = TokenResponse),
-        (status = 401, description = "Invalid username or password", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed log-ins; see Retry-After", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid username or password", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed log-ins; see Retry-After", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn log_in(
-    State(services): State<Services>,
+    State(accounts): State<Accounts>,
     login: LoginRequest,
 ) -> Result<impl IntoResponse, ApiError> {
-    let token = accounts::log_in(&services, &login.username, &login.password).await?;
+    let token = accounts.log_in(&login.username, &login.password).await?;
     let body = TokenResponse {
         access_token: token.token,
         token_type: "bearer",
@@ -183,14 +185,13 @@ async fn log_in(
 #[utoipa::path(get, path = "/auth/me", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, body = Profile),
-        (status = 401, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 401, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
-async fn me(State(services): State<Services>, CurrentUser(user): CurrentUser) -> Json<Profile> {
-    let quota = services.limits.interview_quota;
+async fn me(State(limits): State<Limits>, CurrentUser(user): CurrentUser) -> Json<Profile> {
     Json(Profile {
         account: Account::from(&user),
         interviews_used: user.interviews_used,
-        interviews_left: (quota - user.interviews_used).max(0),
+        interviews_left: user.interviews_left(limits.interview_quota),
     })
 }
 
@@ -198,13 +199,13 @@ async fn me(State(services): State<Services>, CurrentUser(user): CurrentUser) ->
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 204, description = "Every token of the user is revoked"),
-        (status = 401, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 401, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn log_out(
-    State(services): State<Services>,
+    State(accounts): State<Accounts>,
     CurrentUser(user): CurrentUser,
 ) -> Result<StatusCode, ApiError> {
-    accounts::revoke_tokens(&services, &user.id).await?;
+    accounts.log_out(&user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -222,11 +223,11 @@ pub struct PasswordChange {
     request_body = PasswordChange,
     responses(
         (status = 204, description = "Changed; log in again with the new password"),
-        (status = 401, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong current password or invalid new one", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 401, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong current password or invalid new one", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn change_password(
-    State(services): State<Services>,
+    State(accounts): State<Accounts>,
     CurrentUser(user): CurrentUser,
     ApiJson(request): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
@@ -240,9 +241,9 @@ async fn change_password(
         NewPassword::parse("new_password", p)
     });
     let (Some(current), Some(new)) = (current, new) else {
-        return Err(checks.into_error());
+        return Err(ApiError::Validation(checks.into_errors()));
     };
-    accounts::change_password(&services, &user, &current, new).await?;
+    accounts.change_password(&user, &current, new).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -257,11 +258,11 @@ pub struct AccountDeletion {
     request_body = AccountDeletion,
     responses(
         (status = 204, description = "The account and all its data are gone"),
-        (status = 401, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Wrong or missing password", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 401, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong or missing password", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn delete_account(
-    State(services): State<Services>,
+    State(accounts): State<Accounts>,
     CurrentUser(user): CurrentUser,
     ApiJson(request): ApiJson<AccountDeletion>,
 ) -> Result<StatusCode, ApiError> {
@@ -273,8 +274,8 @@ async fn delete_account(
             |p| Ok(p.to_owned()),
         )
     else {
-        return Err(checks.into_error());
+        return Err(ApiError::Validation(checks.into_errors()));
     };
-    accounts::delete_account(&services, &user, &password).await?;
+    accounts.delete_account(&user, &password).await?;
     Ok(StatusCode::NO_CONTENT)
 }

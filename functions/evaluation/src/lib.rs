@@ -1,15 +1,17 @@
 //! Evaluations, reports and interview history: the routes of the evaluation function. The
-//! report is built in `cyi_shared::reports`.
+//! report is built by the domain (`cyi_shared::domain::report`).
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use cyi_shared::accounts::CurrentUser;
-use cyi_shared::bank::{Lang, Position};
-use cyi_shared::interviews::{self, InterviewStatus};
-use cyi_shared::reports::{self, GroupScore, ItemStatus, Report, ReportItem};
+use cyi_shared::domain::evaluation::{DimensionScore, Evaluation, Star};
+use cyi_shared::domain::interview::InterviewStatus;
+use cyi_shared::domain::report::{self, GroupScore, ItemStatus, Report, ReportItem};
+use cyi_shared::domain::{Lang, Position};
+use cyi_shared::http::CurrentUser;
+use cyi_shared::interviews::Interviews;
 use cyi_shared::{ApiError, Services};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
@@ -27,7 +29,7 @@ pub fn router(services: Services) -> Router {
 #[openapi(
     paths(history, report),
     components(schemas(History, HistoryEntry, Report, ReportItem, GroupScore, ItemStatus,
-        cyi_shared::llm::Evaluation, cyi_shared::llm::DimensionScore, cyi_shared::llm::Star)),
+        Evaluation, DimensionScore, Star)),
     tags((name = "reports", description = "Interview history, evaluations and reports"))
 )]
 pub struct ApiDoc;
@@ -58,10 +60,11 @@ pub struct History {
 #[utoipa::path(get, path = "/interviews", tag = "reports", security(("bearer" = [])),
     responses((status = 200, body = History)))]
 async fn history(
-    State(services): State<Services>,
+    State(interviews): State<Interviews>,
     CurrentUser(user): CurrentUser,
 ) -> Result<Json<History>, ApiError> {
-    let items = interviews::list(&services, &user.id)
+    let items = interviews
+        .list(&user.id)
         .await?
         .into_iter()
         .map(|i| HistoryEntry {
@@ -86,15 +89,15 @@ async fn history(
     responses(
         (status = 200, body = Report, content_type = "application/json"),
         (status = 200, description = "The report as Markdown", body = String, content_type = "text/markdown"),
-        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 404, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn report(
-    State(services): State<Services>,
+    State(interviews): State<Interviews>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let report = reports::build(&services, &user.id, &id).await?;
+    let report = interviews.report(&user.id, &id).await?;
     let wants_markdown = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -102,7 +105,7 @@ async fn report(
     Ok(if wants_markdown {
         (
             [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
-            reports::markdown(&report),
+            report::markdown(&report),
         )
             .into_response()
     } else {

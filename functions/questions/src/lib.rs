@@ -1,5 +1,6 @@
-//! Interviews: starting one under the quota, the next question and answers. The routes of the
-//! questions function; the rules live in `cyi_shared::interviews`.
+//! Interviews: starting one under the quota, the next question and answers; and practice on
+//! the bank. The routes of the questions function; the rules live in the domain and the
+//! `cyi_shared::interviews` use cases.
 
 use axum::extract::Query;
 use axum::extract::{Path, State};
@@ -9,15 +10,18 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use cyi_shared::accounts::CurrentUser;
-use cyi_shared::bank::{Browse, Difficulty, Lang, Listed, Position};
-use cyi_shared::http::ApiJson;
-use cyi_shared::interviews::{
-    self, Answer, EvaluationStatus, Interview, InterviewQuestion, InterviewStatus,
-    NewInterviewRequest, Next, PENDING_RETRY_SECONDS, PersonalStatus, QuestionKind,
+use cyi_shared::domain::bank::{Browse, Listed};
+use cyi_shared::domain::interview::{
+    Answer, EvaluationStatus, Interview, InterviewError, InterviewQuestion, InterviewStatus,
+    NewInterview, Next, PENDING_RETRY_SECONDS, PersonalStatus, parse_answer,
 };
+use cyi_shared::domain::{Difficulty, FieldError, Lang, Position, QuestionKind};
+use cyi_shared::http::{ApiJson, CurrentUser};
+use cyi_shared::interviews::Interviews;
+use cyi_shared::storage::bank::BankCatalog;
 use cyi_shared::{ApiError, Services};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use utoipa::{OpenApi, ToSchema};
 
 /// The routes of this function.
@@ -135,17 +139,17 @@ impl From<&Interview> for InterviewView {
     request_body = NewInterviewRequest,
     responses(
         (status = 201, body = InterviewView),
-        (status = 409, description = "The CV is not yours or not ready", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "quota_exhausted", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The CV is not yours or not ready", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "quota_exhausted", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn create(
-    State(services): State<Services>,
+    State(interviews): State<Interviews>,
     CurrentUser(user): CurrentUser,
     ApiJson(request): ApiJson<NewInterviewRequest>,
 ) -> Result<(StatusCode, Json<InterviewView>), ApiError> {
     let request = request.parse()?;
-    let interview = interviews::create(&services, &user.id, request).await?;
+    let interview = interviews.create(&user.id, request).await?;
     Ok((StatusCode::CREATED, Json(InterviewView::from(&interview))))
 }
 
@@ -154,14 +158,14 @@ async fn create(
     params(("id" = String, Path, description = "Interview id")),
     responses(
         (status = 200, body = InterviewView),
-        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 404, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn show(
-    State(services): State<Services>,
+    State(interviews): State<Interviews>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<InterviewView>, ApiError> {
-    let interview = interviews::get(&services, &user.id, &id).await?;
+    let interview = interviews.get(&user.id, &id).await?;
     Ok(Json(InterviewView::from(&interview)))
 }
 
@@ -171,14 +175,14 @@ async fn show(
     params(("id" = String, Path, description = "Interview id")),
     responses(
         (status = 200, body = NextView),
-        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 404, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn next(
-    State(services): State<Services>,
+    State(interviews): State<Interviews>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let interview = interviews::get(&services, &user.id, &id).await?;
+    let interview = interviews.get(&user.id, &id).await?;
     let view = NextView::of(&interview);
     Ok(match view {
         NextView::Pending => (
@@ -188,6 +192,102 @@ async fn next(
             .into_response(),
         other => Json(other).into_response(),
     })
+}
+
+/// The raw request; every field is checked and every problem reported at once.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct NewInterviewRequest {
+    #[schema(required)]
+    pub cv_id: Option<Value>,
+    /// `ai`, `be`, `fe` or `mobile`.
+    #[schema(required)]
+    pub position: Option<Value>,
+    /// `en` or `ko`.
+    #[schema(required)]
+    pub lang: Option<Value>,
+    /// 1-10, default 3.
+    pub technical: Option<Value>,
+    /// 0-5, default 2.
+    pub behavioral: Option<Value>,
+    /// 0-5, default 5.
+    pub personal: Option<Value>,
+}
+
+impl NewInterviewRequest {
+    pub fn parse(self) -> Result<NewInterview, InterviewError> {
+        let mut errors = Vec::new();
+        let text = |field: &str, value: Option<Value>, errors: &mut Vec<FieldError>| match value {
+            Some(Value::String(s)) => Some(s),
+            None | Some(Value::Null) => {
+                errors.push(FieldError::new(field, "is required"));
+                None
+            }
+            Some(_) => {
+                errors.push(FieldError::new(field, "must be a string"));
+                None
+            }
+        };
+        let count = |field: &str,
+                     value: Option<Value>,
+                     range: std::ops::RangeInclusive<u64>,
+                     default: u64,
+                     errors: &mut Vec<FieldError>| {
+            match value {
+                None | Some(Value::Null) => Some(default as usize),
+                Some(Value::Number(n)) if n.as_u64().is_some_and(|n| range.contains(&n)) => {
+                    n.as_u64().map(|n| n as usize)
+                }
+                Some(_) => {
+                    errors.push(FieldError::new(
+                        field,
+                        format!(
+                            "must be a whole number from {} to {}",
+                            range.start(),
+                            range.end()
+                        ),
+                    ));
+                    None
+                }
+            }
+        };
+        let cv_id = text("cv_id", self.cv_id, &mut errors);
+        let position = text("position", self.position, &mut errors).and_then(|p| {
+            Position::parse(&p).or_else(|| {
+                errors.push(FieldError::new(
+                    "position",
+                    "must be one of ai, be, fe, mobile",
+                ));
+                None
+            })
+        });
+        let lang = text("lang", self.lang, &mut errors).and_then(|l| {
+            Lang::parse(&l).or_else(|| {
+                errors.push(FieldError::new("lang", "must be en or ko"));
+                None
+            })
+        });
+        let technical = count("technical", self.technical, 1..=10, 3, &mut errors);
+        let behavioral = count("behavioral", self.behavioral, 0..=5, 2, &mut errors);
+        let personal = count("personal", self.personal, 0..=5, 5, &mut errors);
+        match (cv_id, position, lang, technical, behavioral, personal) {
+            (
+                Some(cv_id),
+                Some(position),
+                Some(lang),
+                Some(technical),
+                Some(behavioral),
+                Some(personal),
+            ) if errors.is_empty() => Ok(NewInterview {
+                cv_id,
+                position,
+                lang,
+                technical,
+                behavioral,
+                personal,
+            }),
+            _ => Err(InterviewError::Invalid(errors)),
+        }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -223,18 +323,21 @@ impl From<Answer> for AnswerReceipt {
     request_body = AnswerRequest,
     responses(
         (status = 202, body = AnswerReceipt),
-        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "already_answered or question_not_ready", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 422, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 404, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "already_answered or question_not_ready", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 422, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn answer(
-    State(services): State<Services>,
+    State(interviews): State<Interviews>,
     CurrentUser(user): CurrentUser,
     Path((id, question_id)): Path<(String, String)>,
     ApiJson(request): ApiJson<AnswerRequest>,
 ) -> Result<(StatusCode, Json<AnswerReceipt>), ApiError> {
-    let answer = interviews::parse_answer(request.answer.as_deref())?;
-    let stored = interviews::submit_answer(&services, &user.id, &id, &question_id, answer).await?;
+    let answer =
+        parse_answer(request.answer.as_deref()).map_err(|e| ApiError::Validation(vec![e]))?;
+    let stored = interviews
+        .submit_answer(&user.id, &id, &question_id, answer)
+        .await?;
     Ok((StatusCode::ACCEPTED, Json(AnswerReceipt::from(stored))))
 }
 
@@ -329,10 +432,10 @@ fn parse_lang(raw: Option<&str>) -> Result<Lang, ApiError> {
 #[utoipa::path(get, path = "/questions", tag = "interviews", security(("bearer" = [])), params(BrowseQuery),
     responses(
         (status = 200, body = QuestionPage),
-        (status = 422, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 422, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn browse(
-    State(services): State<Services>,
+    State(bank): State<BankCatalog>,
     // Practice is for signed-in users; who they are does not change the answer.
     _user: CurrentUser,
     Query(query): Query<BrowseQuery>,
@@ -340,7 +443,7 @@ async fn browse(
     let mut errors = Vec::new();
     let mut check = |field: &str, ok: bool, message: &str| {
         if !ok {
-            errors.push(cyi_shared::FieldError::new(field, message));
+            errors.push(FieldError::new(field, message));
         }
     };
     let behavioral = matches!(query.kind.as_deref(), Some("behavioral"));
@@ -406,7 +509,7 @@ async fn browse(
         limit: limit.flatten().unwrap_or(20),
     };
     let lang = lang.flatten().unwrap_or(Lang::En);
-    let bank = services.bank.get(services.store.as_ref()).await?;
+    let bank = bank.get().await.map_err(ApiError::unexpected)?;
     let (page, next) = bank.browse(&filter);
     Ok(Json(QuestionPage {
         items: page.iter().map(|q| BankQuestionView::of(q, lang)).collect(),
@@ -425,16 +528,16 @@ pub struct LangQuery {
     params(("id" = String, Path, description = "Bank question id"), LangQuery),
     responses(
         (status = 200, body = BankQuestionView),
-        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 404, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn bank_question(
-    State(services): State<Services>,
+    State(bank): State<BankCatalog>,
     _user: CurrentUser,
     Path(id): Path<String>,
     Query(query): Query<LangQuery>,
 ) -> Result<Json<BankQuestionView>, ApiError> {
     let lang = parse_lang(query.lang.as_deref())?;
-    let bank = services.bank.get(services.store.as_ref()).await?;
+    let bank = bank.get().await.map_err(ApiError::unexpected)?;
     let found = bank
         .technical
         .iter()
@@ -449,5 +552,37 @@ async fn bank_question(
     match found {
         Some(question) => Ok(Json(BankQuestionView::of(&question, lang))),
         None => Err(ApiError::NotFound),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let request = NewInterviewRequest {
+            cv_id: None,
+            position: Some("devops".into()),
+            lang: Some(Value::from(3)),
+            technical: Some(Value::from(11)),
+            behavioral: Some(Value::from(-1)),
+            personal: Some(Value::from(2.5)),
+        };
+        let Err(InterviewError::Invalid(errors)) = request.parse() else {
+            panic!("expected 422")
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "cv_id",
+                "position",
+                "lang",
+                "technical",
+                "behavioral",
+                "personal"
+            ]
+        );
     }
 }

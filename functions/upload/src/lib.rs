@@ -1,5 +1,5 @@
-//! CV upload, listing and deletion: the routes of the upload function. Rules live in
-//! `cyi_shared::cvs`; handlers parse, call and map.
+//! CV upload, listing and deletion: the routes of the upload function. Rules live in the
+//! domain and the `cyi_shared::cvs` use cases; handlers parse, call and map.
 
 use std::collections::BTreeMap;
 
@@ -9,9 +9,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cyi_shared::accounts::CurrentUser;
-use cyi_shared::cvs::{self, CvRecord, CvStatus, FailureReason, MAX_PDF_BYTES};
-use cyi_shared::http::ApiJson;
+use cyi_shared::cvs::Cvs;
+use cyi_shared::domain::cv::{
+    self, CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_PDF_BYTES,
+};
+use cyi_shared::http::{ApiJson, CurrentUser};
 use cyi_shared::{ApiError, Services};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -30,7 +32,7 @@ pub fn router(services: Services) -> Router {
 #[derive(OpenApi)]
 #[openapi(
     paths(create, list, start_upload, complete_upload, show, delete),
-    components(schemas(CvRecord, CvStatus, FailureReason, cvs::CvSource, TextCv, CvList, CvDetail, UploadRequest, UploadTicket)),
+    components(schemas(CvRecord, CvStatus, FailureReason, CvSource, TextCv, CvList, CvDetail, UploadRequest, UploadTicket)),
     tags((name = "cvs", description = "CV upload and text extraction"))
 )]
 pub struct ApiDoc;
@@ -60,12 +62,12 @@ pub struct TextCv {
     responses(
         (status = 201, description = "A text CV, ready", body = CvRecord),
         (status = 202, description = "A PDF, text extraction queued", body = CvRecord),
-        (status = 409, description = "20 CVs already", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Over 5 MiB or 50,000 characters", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither a PDF nor JSON", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "20 CVs already", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over 5 MiB or 50,000 characters", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither a PDF nor JSON", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn create(
-    State(services): State<Services>,
+    State(cvs): State<Cvs>,
     CurrentUser(user): CurrentUser,
     Query(query): Query<TitleQuery>,
     request: Request,
@@ -77,21 +79,26 @@ async fn create(
         .is_some_and(|v| v.starts_with("application/json"));
     if is_json {
         let ApiJson(body) = ApiJson::<TextCv>::from_request(request, &()).await?;
-        let title = cvs::parse_title(body.title.as_deref())?;
+        let title = title(body.title.as_deref())?;
         let Some(text) = body.text else {
             return Err(ApiError::invalid("text", "is required"));
         };
-        let record = cvs::create_from_text(&services, &user.id, title, &text).await?;
+        let record = cvs.create_from_text(&user.id, title, &text).await?;
         return Ok((StatusCode::CREATED, Json(record)).into_response());
     }
-    let title = cvs::parse_title(query.title.as_deref())?;
+    let title = title(query.title.as_deref())?;
     let body = to_bytes(request.into_body(), MAX_PDF_BYTES as usize + 1)
         .await
-        .map_err(|_| ApiError::PayloadTooLarge {
+        .map_err(|_| CvError::FileTooLarge {
             limit_bytes: MAX_PDF_BYTES,
         })?;
-    let record = cvs::create_from_pdf(&services, &user.id, title, body).await?;
+    let record = cvs.create_from_pdf(&user.id, title, body).await?;
     Ok((StatusCode::ACCEPTED, Json(record)).into_response())
+}
+
+/// An optional title, checked by the domain's rule.
+fn title(raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    cv::parse_title(raw).map_err(|e| ApiError::Validation(vec![e]))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -104,10 +111,10 @@ pub struct CvList {
 #[utoipa::path(get, path = "/cvs", tag = "cvs", security(("bearer" = [])),
     responses((status = 200, body = CvList)))]
 async fn list(
-    State(services): State<Services>,
+    State(cvs): State<Cvs>,
     CurrentUser(user): CurrentUser,
 ) -> Result<Json<CvList>, ApiError> {
-    let items = cvs::list(&services, &user.id).await?;
+    let items = cvs.list(&user.id).await?;
     Ok(Json(CvList { items }))
 }
 
@@ -136,19 +143,19 @@ pub struct UploadTicket {
     request_body = UploadRequest,
     responses(
         (status = 201, body = UploadTicket),
-        (status = 409, description = "20 CVs already", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Over 5 MiB", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "20 CVs already", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over 5 MiB", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn start_upload(
-    State(services): State<Services>,
+    State(cvs): State<Cvs>,
     CurrentUser(user): CurrentUser,
     ApiJson(request): ApiJson<UploadRequest>,
 ) -> Result<(StatusCode, Json<UploadTicket>), ApiError> {
-    let title = cvs::parse_title(request.title.as_deref())?;
+    let title = title(request.title.as_deref())?;
     let Some(length) = request.content_length else {
         return Err(ApiError::invalid("content_length", "is required"));
     };
-    let started = cvs::start_upload(&services, &user.id, title, length).await?;
+    let started = cvs.start_upload(&user.id, title, length).await?;
     let ticket = UploadTicket {
         id: started.record.id,
         status: started.record.status,
@@ -164,24 +171,25 @@ async fn start_upload(
     params(("id" = String, Path, description = "CV id")),
     responses(
         (status = 202, description = "Extraction queued (or already done)", body = CvRecord),
-        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Nothing uploaded yet", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "The file is over 5 MiB; the CV is failed", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The file is not a PDF; the CV is failed", body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 404, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nothing uploaded yet", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The file is over 5 MiB; the CV is failed", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The file is not a PDF; the CV is failed", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn complete_upload(
-    State(services): State<Services>,
+    State(cvs): State<Cvs>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<CvRecord>), ApiError> {
-    let record = cvs::complete_upload(&services, &user.id, &id).await?;
+    let record = cvs.complete_upload(&user.id, &id).await?;
     match record.failure_reason {
-        Some(FailureReason::NotAPdf) => Err(ApiError::UnsupportedMediaType(
-            "the uploaded file is not a PDF".into(),
-        )),
-        Some(FailureReason::TooLarge) => Err(ApiError::PayloadTooLarge {
+        Some(FailureReason::NotAPdf) => {
+            Err(CvError::UnsupportedType("the uploaded file is not a PDF").into())
+        }
+        Some(FailureReason::TooLarge) => Err(CvError::FileTooLarge {
             limit_bytes: MAX_PDF_BYTES,
-        }),
+        }
+        .into()),
         _ => Ok((StatusCode::ACCEPTED, Json(record))),
     }
 }
@@ -200,16 +208,16 @@ pub struct CvDetail {
     params(("id" = String, Path, description = "CV id")),
     responses(
         (status = 200, body = CvDetail),
-        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 404, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn show(
-    State(services): State<Services>,
+    State(cvs): State<Cvs>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<CvDetail>, ApiError> {
-    let record = cvs::get(&services, &user.id, &id).await?;
+    let record = cvs.get(&user.id, &id).await?;
     let text = match record.status {
-        CvStatus::Ready => cvs::text(&services, &user.id, &id).await?,
+        CvStatus::Ready => cvs.text(&user.id, &id).await?,
         _ => None,
     };
     Ok(Json(CvDetail { record, text }))
@@ -220,13 +228,13 @@ async fn show(
     params(("id" = String, Path, description = "CV id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 404, body = cyi_shared::error::Problem, content_type = "application/problem+json"),
+        (status = 404, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn delete(
-    State(services): State<Services>,
+    State(cvs): State<Cvs>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    cvs::delete(&services, &user.id, &id).await?;
+    cvs.delete(&user.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,7 +5,9 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
-use cyi_shared::cvs::{FailureReason, MAX_PDF_BYTES, cap_for_llm, looks_like_pdf, normalize_text};
+use cyi_shared::domain::cv::{
+    FailureReason, MAX_PDF_BYTES, cap_for_llm, looks_like_pdf, normalize_text,
+};
 
 /// The bounds one extraction runs under.
 #[derive(Clone, Copy, Debug)]

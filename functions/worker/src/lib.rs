@@ -2,78 +2,31 @@
 //! Lambda and the in-process queue on the local host.
 
 pub mod cv_text;
-pub mod jobs;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use cyi_shared::cvs::{self, CvStatus, FailureReason};
-use cyi_shared::jobs::Job;
-use cyi_shared::ports::{Delivery, JobQueue, QueueSettings};
-use cyi_shared::{ApiError, Services};
+use cyi_shared::Services;
+use cyi_shared::domain::cv::{CvError, CvStatus, FailureReason};
+use cyi_shared::domain::job::{Job, JobError};
+use cyi_shared::ports::{Delivery, JobQueue};
 use tracing::Instrument;
 
-/// Why a job failed; the message is retried until the queue dead-letters it.
-#[derive(Debug)]
-pub enum JobFailure {
-    /// The body is not a job this worker knows: retrying will not help, the queue's
-    /// maximum receives moves it to the dead-letter queue.
-    Unreadable(serde_json::Error),
-    /// A dependency failed (store, blob store); a later delivery may succeed.
-    Dependency(ApiError),
-    /// Another delivery of the same job holds it; this one comes back later.
-    Busy,
-    /// The model failed or answered invalidly.
-    Llm(cyi_shared::llm::LlmError),
-    /// The job cannot be done (its data is inconsistent); retrying will not help.
-    Invalid(String),
-}
-
-impl JobFailure {
-    /// Whether a later delivery may succeed.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Unreadable(_) | Self::Invalid(_) => false,
-            Self::Llm(error) => error.is_retryable(),
-            Self::Dependency(_) | Self::Busy => true,
-        }
-    }
-
-    /// The reason shown to the user when this failure is final.
-    pub fn reason(&self) -> &'static str {
-        match self {
-            Self::Llm(cyi_shared::llm::LlmError::Invalid(_)) => "invalid_model_output",
-            Self::Llm(_) => "model_unavailable",
-            _ => "processing_error",
-        }
-    }
-}
-
-impl From<ApiError> for JobFailure {
-    fn from(error: ApiError) -> Self {
-        Self::Dependency(error)
-    }
-}
-
-/// Whether this is the last delivery the queue will make: a failure now must leave a
-/// visible `failed` state rather than a job that silently dies in the dead-letter queue.
-fn is_last_attempt(receive_count: u32) -> bool {
-    receive_count >= QueueSettings::PRODUCTION.max_receives
-}
-
-/// Runs one job. Every job is idempotent: a redelivered job finds its work done and stops.
-pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Result<(), JobFailure> {
+/// Runs one job, received for the `receive_count`th time. Every job is idempotent: a
+/// redelivered job finds its work done and stops. On the last receive the queue in use makes,
+/// a failure must leave a visible `failed` state rather than a job that silently dies in the
+/// dead-letter queue.
+pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Result<(), JobError> {
+    let last_attempt = receive_count >= services.queue.max_receives();
     match job {
         Job::ExtractCv { user_id, cv_id } => {
             let result = extract_cv(services, &user_id, &cv_id).await;
-            if result.is_err() && is_last_attempt(receive_count) {
-                cvs::finish(
-                    services,
-                    &user_id,
-                    &cv_id,
-                    Err(FailureReason::ProcessingError),
-                )
-                .await?;
+            if result.is_err() && last_attempt {
+                services
+                    .cvs()
+                    .finish_extraction(&user_id, &cv_id, Err(FailureReason::ProcessingError))
+                    .await
+                    .map_err(unexpected)?;
             }
             result
         }
@@ -81,57 +34,56 @@ pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Resul
             user_id,
             interview_id,
         } => {
-            jobs::generate_personal_questions(
-                services,
-                &user_id,
-                &interview_id,
-                is_last_attempt(receive_count),
-            )
-            .await
+            services
+                .interview_jobs()
+                .write_personal_questions(&user_id, &interview_id, last_attempt)
+                .await
         }
         Job::EvaluateAnswer {
             user_id,
             interview_id,
             question_id,
         } => {
-            jobs::evaluate_answer(
-                services,
-                &user_id,
-                &interview_id,
-                &question_id,
-                is_last_attempt(receive_count),
-            )
-            .await
+            services
+                .interview_jobs()
+                .evaluate_answer(&user_id, &interview_id, &question_id, last_attempt)
+                .await
         }
     }
 }
 
-async fn extract_cv(services: &Services, user_id: &str, cv_id: &str) -> Result<(), JobFailure> {
-    let record = match cvs::get(services, user_id, cv_id).await {
+fn unexpected(error: CvError) -> JobError {
+    JobError::Unexpected(error.into())
+}
+
+async fn extract_cv(services: &Services, user_id: &str, cv_id: &str) -> Result<(), JobError> {
+    let cvs = services.cvs();
+    let record = match cvs.get(user_id, cv_id).await {
         Ok(record) => record,
         // Deleted since it was queued: nothing to do.
-        Err(ApiError::NotFound) => return Ok(()),
-        Err(other) => return Err(other.into()),
+        Err(CvError::NotFound) => return Ok(()),
+        Err(other) => return Err(unexpected(other)),
     };
     if record.status != CvStatus::Processing {
         return Ok(());
     }
-    let outcome = match services.blobs.get(&cvs::blob_key(user_id, cv_id)).await {
-        Ok(Some(bytes)) => cv_text::extract(bytes, cv_text::Limits::PRODUCTION).await,
-        Ok(None) => Err(FailureReason::Malformed),
-        Err(error) => return Err(ApiError::from(error).into()),
+    let outcome = match cvs.file(user_id, cv_id).await.map_err(unexpected)? {
+        Some(bytes) => cv_text::extract(bytes, cv_text::Limits::PRODUCTION).await,
+        None => Err(FailureReason::Malformed),
     };
     match &outcome {
         // The reason and sizes only: never the text.
         Ok(text) => tracing::info!(cv_id, chars = text.chars().count(), "CV text extracted"),
         Err(reason) => tracing::warn!(cv_id, ?reason, "CV extraction failed"),
     }
-    cvs::finish(services, user_id, cv_id, outcome).await?;
-    Ok(())
+    cvs.finish_extraction(user_id, cv_id, outcome)
+        .await
+        .map_err(unexpected)
 }
 
-async fn process_one(services: &Services, delivery: &Delivery) -> Result<(), JobFailure> {
-    let job: Job = serde_json::from_str(&delivery.body).map_err(JobFailure::Unreadable)?;
+async fn process_one(services: &Services, delivery: &Delivery) -> Result<(), JobError> {
+    let job: Job =
+        serde_json::from_str(&delivery.body).map_err(|e| JobError::Unreadable(e.to_string()))?;
     run_job(services, job, delivery.receive_count).await
 }
 

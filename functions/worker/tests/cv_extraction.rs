@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use bytes::Bytes;
-use cyi_shared::cvs::FailureReason;
+use cyi_shared::domain::cv::FailureReason;
 use cyi_worker::cv_text::{Limits, extract};
 use lopdf::{Document, Object, Stream, dictionary};
 

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use cyi_shared::Services;
-use cyi_shared::bank::{self, Bank};
-use cyi_shared::config::Config;
+use cyi_shared::config::ItemStoreLocation;
+use cyi_shared::domain::bank::Bank;
+use cyi_shared::services::item_store;
+use cyi_shared::storage::bank;
 
 #[derive(Parser)]
 #[command(
@@ -27,7 +28,8 @@ enum Command {
         #[arg(long, default_value_os_t = cyi_infra::default_bank_dir())]
         dir: PathBuf,
     },
-    /// Load the bank files into the store the environment configures (see .env.example).
+    /// Load the bank files into the item store the environment configures: `STORAGE_BACKEND`
+    /// with `TABLE_NAME` or `DATA_DIR` (see .env.example); nothing else is needed.
     Load {
         #[arg(long, default_value_os_t = cyi_infra::default_bank_dir())]
         dir: PathBuf,
@@ -50,9 +52,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Load { dir } => {
             let bank = Bank::read_dir(&dir)?;
-            let config = Config::from_env()?;
-            let services = Services::from_config(&config).await?;
-            let report = bank::load(services.store.as_ref(), &bank)
+            let store = item_store(&ItemStoreLocation::from_env()?).await?;
+            let report = bank::load(store.as_ref(), &bank)
                 .await
                 .context("loading the bank")?;
             println!(
@@ -61,9 +62,8 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::ImportLegacy { dir } => {
-            let config = Config::from_env()?;
-            let services = Services::from_config(&config).await?;
-            let report = cyi_infra::legacy::import(services.store.as_ref(), &dir).await?;
+            let store = item_store(&ItemStoreLocation::from_env()?).await?;
+            let report = cyi_infra::legacy::import(store.as_ref(), &dir).await?;
             print!("{}", report.summary());
         }
     }

@@ -12,10 +12,10 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Method, Request, StatusCode};
 use clap::Parser;
+use cyi_infra::counting::CountingStore;
 use cyi_shared::Services;
 use cyi_shared::config::Limits;
 use cyi_shared::ports::QueueSettings;
-use cyi_shared::ports::counting::CountingStore;
 use cyi_shared::services::Settings;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -78,11 +78,11 @@ async fn service() -> anyhow::Result<(Router, Services, Arc<CountingStore>, temp
     )?;
     let counting = Arc::new(CountingStore::new(Arc::clone(&services.store)));
     services.store = counting.clone();
-    let bank = cyi_shared::bank::Bank::read_dir(&cyi_infra::default_bank_dir())?;
-    cyi_shared::bank::load(services.store.as_ref(), &bank).await?;
+    let bank = cyi_shared::domain::bank::Bank::read_dir(&cyi_infra::default_bank_dir())?;
+    cyi_shared::storage::bank::load(services.store.as_ref(), &bank).await?;
     // As the local host does at start: the bank cache is filled before the first request.
-    services.bank.get(services.store.as_ref()).await?;
-    let app = cyi_infra::app(services.clone(), &parts, &[]);
+    services.bank_catalog().get().await?;
+    let app = cyi_infra::app(services.clone(), Some(&parts), &[]);
     Ok((app, services, counting, dir))
 }
 

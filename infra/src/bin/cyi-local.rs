@@ -9,8 +9,8 @@ use anyhow::Context;
 use clap::Parser;
 use cyi_shared::Services;
 use cyi_shared::config::{Config, Overlay, ProcessEnv};
-use cyi_shared::ports::QueueSettings;
-use cyi_shared::services::Settings;
+use cyi_shared::domain::bank::Bank;
+use cyi_shared::storage::bank;
 
 #[derive(Parser)]
 #[command(
@@ -59,21 +59,19 @@ async fn main() -> anyhow::Result<()> {
         .into(),
         fallback: &ProcessEnv,
     })?;
-    let (services, parts) = Services::embedded(
-        &args.data_dir,
-        &public_base_url,
-        QueueSettings::PRODUCTION,
-        &Settings::from_config(&config),
-    )
-    .with_context(|| format!("opening the data folder {}", args.data_dir.display()))?;
+    // The same path as the functions', so every variable (`LLM_PROVIDERS` too) works here.
+    let (services, parts) = Services::from_config(&config)
+        .await
+        .with_context(|| format!("opening the data folder {}", args.data_dir.display()))?;
+    let parts = parts.context("the local host runs on the embedded backend")?;
 
-    let bank = cyi_shared::bank::Bank::read_dir(&cyi_infra::default_bank_dir())
-        .context("reading the question bank")?;
-    cyi_shared::bank::load(services.store.as_ref(), &bank)
+    let bank =
+        Bank::read_dir(&cyi_infra::default_bank_dir()).context("reading the question bank")?;
+    bank::load(services.store.as_ref(), &bank)
         .await
         .context("loading the question bank")?;
     // Read it back once now, so the first interview does not pay for filling the cache.
-    services.bank.get(services.store.as_ref()).await?;
+    services.bank_catalog().get().await?;
     tracing::info!(
         questions = bank.technical.len() + bank.behavioral.len(),
         "question bank loaded"
@@ -83,7 +81,7 @@ async fn main() -> anyhow::Result<()> {
         services.clone(),
         Arc::clone(&parts.queue) as _,
     ));
-    let app = cyi_infra::app(services, &parts, &config.cors_allowed_origins);
+    let app = cyi_infra::app(services, Some(&parts), &config.cors_allowed_origins);
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
     let listener = tokio::net::TcpListener::bind(address)
         .await

@@ -96,8 +96,9 @@ impl Api {
 
 /// A small bank from the real one: four technical questions of each position (two of each of
 /// its first two topics), every competency and two behavioral questions of each.
-pub fn test_bank() -> cyi_shared::bank::Bank {
-    use cyi_shared::bank::{Bank, COMPETENCIES, Position};
+pub fn test_bank() -> cyi_shared::domain::bank::Bank {
+    use cyi_shared::domain::bank::Bank;
+    use cyi_shared::domain::{COMPETENCIES, Position};
     let full = Bank::read_dir(&cyi_infra::default_bank_dir()).unwrap();
     let mut bank = Bank {
         competencies: full.competencies.clone(),

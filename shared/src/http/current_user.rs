@@ -6,27 +6,28 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
 
-use super::{UserRecord, load_user};
-use crate::error::ApiError;
-use crate::services::Services;
+use super::ApiError;
+use crate::accounts::Accounts;
+use crate::domain::account::{AccountError, User};
 
 /// The authenticated user of the request, as stored now.
-pub struct CurrentUser(pub UserRecord);
+pub struct CurrentUser(pub User);
 
 impl<S> FromRequestParts<S> for CurrentUser
 where
-    Services: FromRef<S>,
+    Accounts: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let services = Services::from_ref(state);
-        let unauthorized = |why: &str| ApiError::Unauthorized(why.to_owned());
-        let value = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .ok_or_else(|| unauthorized("send a bearer token in the Authorization header"))?;
+        let value =
+            parts
+                .headers
+                .get(header::AUTHORIZATION)
+                .ok_or(AccountError::Unauthenticated(
+                    "send a bearer token in the Authorization header",
+                ))?;
         let token = value
             .to_str()
             .ok()
@@ -35,15 +36,10 @@ where
                 scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
             })
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| unauthorized("the Authorization header must be `Bearer <token>`"))?;
-        let claims = services
-            .tokens
-            .verify(token, services.clock.unix_now())
-            .map_err(|_| unauthorized("the token is invalid or expired"))?;
-        let user = load_user(&services, &claims.sub)
-            .await?
-            .filter(|user| user.token_version == claims.ver)
-            .ok_or_else(|| unauthorized("the token was revoked"))?;
+            .ok_or(AccountError::Unauthenticated(
+                "the Authorization header must be `Bearer <token>`",
+            ))?;
+        let user = Accounts::from_ref(state).authenticate(token).await?;
         Ok(Self(user))
     }
 }

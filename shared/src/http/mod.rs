@@ -13,7 +13,11 @@ use serde::de::DeserializeOwned;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tracing::Instrument;
 
-use crate::error::ApiError;
+pub mod current_user;
+pub mod problem;
+
+pub use current_user::CurrentUser;
+pub use problem::{ApiError, PROBLEM_CONTENT_TYPE, Problem};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -129,7 +133,7 @@ fn cors(origins: &[String]) -> CorsLayer {
 /// The OpenAPI document of the whole API, generated from the code by `cyi-local --openapi`
 /// and checked against it by a test, so every function can serve it without linking the
 /// others.
-pub const OPENAPI_DOCUMENT: &str = include_str!("../../openapi.json");
+pub const OPENAPI_DOCUMENT: &str = include_str!("../../../openapi.json");
 
 fn common_routes() -> Router {
     Router::new()
@@ -182,9 +186,9 @@ where
             )),
             Err(JsonRejection::JsonDataError(e)) => Err(data_error(&e.body_text())),
             Err(JsonRejection::BytesRejection(e)) if e.status().as_u16() == 413 => {
-                Err(ApiError::PayloadTooLarge {
-                    limit_bytes: DEFAULT_BODY_LIMIT as u64,
-                })
+                Err(ApiError::PayloadTooLarge(format!(
+                    "the body is larger than {DEFAULT_BODY_LIMIT} bytes"
+                )))
             }
             Err(e) => Err(ApiError::BadRequest(e.body_text())),
         }

@@ -1,28 +1,16 @@
-//! The one error type of the HTTP functions and its one mapping to RFC 9457 problem+json.
+//! The one error type of the HTTP functions and its one mapping to RFC 9457 problem+json:
+//! each feature's errors become an `ApiError` here, and nowhere else.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::http::current_request_id;
-use crate::ports::{BlobError, QueueError, StoreError};
-
-/// A field that failed validation, with what a person should fix.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            message: message.into(),
-        }
-    }
-}
+use super::current_request_id;
+pub use crate::domain::FieldError;
+use crate::domain::account::AccountError;
+use crate::domain::cv::CvError;
+use crate::domain::interview::InterviewError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -37,8 +25,9 @@ pub enum ApiError {
     /// A state conflict; `code` is a stable machine-readable reason.
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
-    #[error("the body is larger than {limit_bytes} bytes")]
-    PayloadTooLarge { limit_bytes: u64 },
+    /// The body, a file or a text is over its limit, which the detail names.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(String),
     #[error("the request has invalid fields")]
@@ -59,6 +48,14 @@ impl ApiError {
         Self::Validation(vec![FieldError::new(field, message)])
     }
 
+    /// A state conflict under a stable code, described by the feature's own error.
+    fn conflict(code: &'static str, error: &impl std::fmt::Display) -> Self {
+        Self::Conflict {
+            code,
+            detail: error.to_string(),
+        }
+    }
+
     pub fn unexpected(error: impl Into<anyhow::Error>) -> Self {
         Self::Unexpected(error.into())
     }
@@ -70,7 +67,7 @@ impl ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -86,7 +83,7 @@ impl ApiError {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict { code, .. } | Self::TooManyRequests { code, .. } => code,
-            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
             Self::Unexpected(_) => "internal_error",
@@ -160,20 +157,59 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> Self {
-        Self::unexpected(error)
+impl From<AccountError> for ApiError {
+    fn from(error: AccountError) -> Self {
+        match error {
+            AccountError::Invalid(errors) => Self::Validation(errors),
+            AccountError::UsernameTaken => Self::conflict("username_taken", &error),
+            AccountError::EmailTaken => Self::conflict("email_taken", &error),
+            AccountError::BadCredentials
+            | AccountError::Unauthenticated(_)
+            | AccountError::TokenRevoked => Self::Unauthorized(error.to_string()),
+            AccountError::TooManyLogins {
+                retry_after_seconds,
+            } => Self::TooManyRequests {
+                code: "too_many_login_attempts",
+                detail: error.to_string(),
+                retry_after_seconds: Some(retry_after_seconds),
+            },
+            AccountError::Unexpected(cause) => Self::Unexpected(cause),
+        }
     }
 }
 
-impl From<BlobError> for ApiError {
-    fn from(error: BlobError) -> Self {
-        Self::unexpected(error)
+impl From<CvError> for ApiError {
+    fn from(error: CvError) -> Self {
+        match error {
+            CvError::Invalid(errors) => Self::Validation(errors),
+            CvError::NotFound => Self::NotFound,
+            CvError::LimitReached => Self::conflict("cv_limit_reached", &error),
+            CvError::UploadMissing => Self::conflict("upload_missing", &error),
+            CvError::FileTooLarge { .. } | CvError::TextTooLong { .. } => {
+                Self::PayloadTooLarge(error.to_string())
+            }
+            CvError::UnsupportedType(detail) => Self::UnsupportedMediaType(detail.to_owned()),
+            CvError::Unexpected(cause) => Self::Unexpected(cause),
+        }
     }
 }
 
-impl From<QueueError> for ApiError {
-    fn from(error: QueueError) -> Self {
-        Self::unexpected(error)
+impl From<InterviewError> for ApiError {
+    fn from(error: InterviewError) -> Self {
+        match error {
+            InterviewError::Invalid(errors) => Self::Validation(errors),
+            InterviewError::NotFound => Self::NotFound,
+            InterviewError::CvNotFound => Self::conflict("cv_not_found", &error),
+            InterviewError::CvNotReady(_) => Self::conflict("cv_not_ready", &error),
+            InterviewError::QuestionNotReady => Self::conflict("question_not_ready", &error),
+            InterviewError::AlreadyAnswered => Self::conflict("already_answered", &error),
+            // Waiting does not bring interviews back: no Retry-After.
+            InterviewError::QuotaExhausted { .. } => Self::TooManyRequests {
+                code: "quota_exhausted",
+                detail: error.to_string(),
+                retry_after_seconds: None,
+            },
+            InterviewError::Unexpected(cause) => Self::Unexpected(cause),
+        }
     }
 }

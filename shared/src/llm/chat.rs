@@ -15,12 +15,12 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::{
-    Evaluation, EvaluationRequest, Llm, LlmError, PersonalQuestion, PersonalQuestionsRequest,
+use crate::domain::evaluation::{
+    Evaluation, EvaluationRequest, LlmError, PersonalQuestion, PersonalQuestionsRequest,
     validate_evaluation, validate_personal_questions,
 };
-use crate::bank::Lang;
-use crate::interviews::QuestionKind;
+use crate::domain::{Lang, QuestionKind};
+use crate::ports::Llm;
 
 /// One provider of the chain.
 #[derive(Clone, PartialEq, Eq, Deserialize)]

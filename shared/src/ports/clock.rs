@@ -1,8 +1,5 @@
 //! Time and identifiers, injected so tests can control them.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-
 use time::OffsetDateTime;
 
 pub trait Clock: Send + Sync {
@@ -20,27 +17,6 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
-    }
-}
-
-/// A clock that moves only when told to, for tests of windows and expiry.
-#[derive(Clone, Debug)]
-pub struct ManualClock(Arc<AtomicI64>);
-
-impl ManualClock {
-    pub fn at(unix_seconds: i64) -> Self {
-        Self(Arc::new(AtomicI64::new(unix_seconds)))
-    }
-
-    pub fn advance(&self, seconds: i64) {
-        self.0.fetch_add(seconds, Ordering::SeqCst);
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::from_unix_timestamp(self.0.load(Ordering::SeqCst))
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 }
 

@@ -93,8 +93,6 @@ pub enum Condition {
     Equals(String, Value),
     /// A live item whose numeric attribute is present and below the bound.
     LessThan(String, i64),
-    /// A live item without the attribute.
-    Missing(String),
     /// Every condition holds.
     All(Vec<Condition>),
 }
@@ -116,7 +114,6 @@ impl Condition {
                 .and_then(|i| i.attrs.get(name))
                 .and_then(Value::as_f64)
                 .is_some_and(|n| n < *bound as f64),
-            Self::Missing(name) => live.is_some_and(|i| !i.attrs.contains_key(name)),
             Self::All(all) => all.iter().all(|c| c.holds(current, now)),
         }
     }
@@ -190,15 +187,13 @@ pub enum WriteOp {
         key: ItemKey,
         condition: Option<Condition>,
     },
-    /// Writes nothing; only its condition must hold.
-    Check { key: ItemKey, condition: Condition },
 }
 
 impl WriteOp {
     pub fn key(&self) -> &ItemKey {
         match self {
             Self::Put { item, .. } => &item.key,
-            Self::Update { key, .. } | Self::Delete { key, .. } | Self::Check { key, .. } => key,
+            Self::Update { key, .. } | Self::Delete { key, .. } => key,
         }
     }
 
@@ -207,7 +202,6 @@ impl WriteOp {
             Self::Put { condition, .. }
             | Self::Update { condition, .. }
             | Self::Delete { condition, .. } => condition.as_ref(),
-            Self::Check { condition, .. } => Some(condition),
         }
     }
 }
@@ -292,7 +286,7 @@ pub fn validate_transaction(ops: &[WriteOp]) -> Result<(), StoreError> {
         match op {
             WriteOp::Put { item, .. } => validate_attributes(&item.attrs)?,
             WriteOp::Update { updates, .. } => validate_updates(updates)?,
-            WriteOp::Delete { .. } | WriteOp::Check { .. } => {}
+            WriteOp::Delete { .. } => {}
         }
     }
     Ok(())

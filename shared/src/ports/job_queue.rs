@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::jobs::Job;
+use crate::domain::job::Job;
 
 /// A message as the consumer receives it.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,6 +42,9 @@ pub trait JobQueue: Send + Sync {
     async fn delete(&self, receipt: &str) -> Result<(), QueueError>;
     /// Receives up to `max` messages from the dead-letter queue (for operators and tests).
     async fn receive_dead_letters(&self, max: usize) -> Result<Vec<Delivery>, QueueError>;
+    /// Receives after which this queue dead-letters a message: a job failing on that receive
+    /// gets no other chance, so it must leave a visible failure.
+    fn max_receives(&self) -> u32;
 
     /// Queues a job for the worker.
     async fn send(&self, job: &Job) -> Result<String, QueueError> {

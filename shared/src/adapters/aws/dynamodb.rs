@@ -7,8 +7,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Delete, Put, ReturnValue, TransactWriteItem,
-    Update as DynamoUpdate,
+    AttributeValue, Delete, Put, ReturnValue, TransactWriteItem, Update as DynamoUpdate,
 };
 use serde_json::{Map, Number, Value};
 
@@ -180,11 +179,6 @@ impl Expression {
                 let n = self.name(name);
                 let v = self.value(AttributeValue::N(bound.to_string()));
                 format!("({live} AND {n} < {v})")
-            }
-            Condition::Missing(name) => {
-                let live = live(self);
-                let n = self.name(name);
-                format!("({live} AND attribute_not_exists({n}))")
             }
             Condition::All(all) if all.is_empty() => live(self),
             Condition::All(all) => {
@@ -426,19 +420,6 @@ impl ItemStore for DynamoItemStore {
                             .table_name(&self.table)
                             .set_key(Some(Self::key_map(key)))
                             .set_condition_expression(condition)
-                            .set_expression_attribute_names(expr.names())
-                            .set_expression_attribute_values(expr.values())
-                            .build()
-                            .map_err(StoreError::backend)?,
-                    )
-                }
-                WriteOp::Check { key, condition } => {
-                    let condition = expr.condition(condition, now);
-                    TransactWriteItem::builder().condition_check(
-                        ConditionCheck::builder()
-                            .table_name(&self.table)
-                            .set_key(Some(Self::key_map(key)))
-                            .condition_expression(condition)
                             .set_expression_attribute_names(expr.names())
                             .set_expression_attribute_values(expr.values())
                             .build()

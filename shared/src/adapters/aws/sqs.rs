@@ -12,14 +12,22 @@ pub struct SqsJobQueue {
     client: Client,
     queue_url: String,
     dead_letter_queue_url: String,
+    /// The redrive policy's `maxReceiveCount`, as configured beside the queue.
+    max_receives: u32,
 }
 
 impl SqsJobQueue {
-    pub fn new(client: Client, queue_url: String, dead_letter_queue_url: String) -> Self {
+    pub fn new(
+        client: Client,
+        queue_url: String,
+        dead_letter_queue_url: String,
+        max_receives: u32,
+    ) -> Self {
         Self {
             client,
             queue_url,
             dead_letter_queue_url,
+            max_receives,
         }
     }
 
@@ -64,6 +72,10 @@ fn delivery(message: Message) -> Option<Delivery> {
 
 #[async_trait]
 impl JobQueue for SqsJobQueue {
+    fn max_receives(&self) -> u32 {
+        self.max_receives
+    }
+
     async fn send_raw(&self, body: String) -> Result<String, QueueError> {
         let output = self
             .client

@@ -90,6 +90,10 @@ impl InProcessJobQueue {
 
 #[async_trait]
 impl JobQueue for InProcessJobQueue {
+    fn max_receives(&self) -> u32 {
+        self.settings.max_receives
+    }
+
     async fn send_raw(&self, body: String) -> Result<String, QueueError> {
         let id = uuid::Uuid::new_v4().to_string();
         self.lock()?.live.push_back(Message {

@@ -104,7 +104,6 @@ impl SqliteItemStore {
                         .map_err(StoreError::backend)?;
                         None
                     }
-                    WriteOp::Check { .. } => None,
                 };
             }
             tx.commit().map_err(StoreError::backend)?;

@@ -17,7 +17,6 @@ const STOPWORDS: &[&str] = &[
     "our", "how", "why", "who", "one", "two", "way", "ways", "make", "makes", "via", "per",
 ];
 
-
 /// The comparable form of a word: lowercase; English cut to a 5-letter stem; Korean cut to
 /// its first two syllables, which drops the particles and endings glued to a word
 /// (인덱스는, 인덱스를 → 인덱).
@@ -57,7 +56,6 @@ fn sentences(text: &str) -> Vec<&str> {
         .filter(|s| s.chars().count() >= 8)
         .collect()
 }
-
 
 /// Up to three sentences of the answer that contain what was looked for.
 fn evidence(answer: &str, wanted: &BTreeSet<String>) -> Vec<String> {

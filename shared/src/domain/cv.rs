@@ -1,0 +1,257 @@
+//! CVs: their states and failure reasons, the limits they live under, and the rules for
+//! their text. A PDF's text is extracted by the worker; a text CV is ready at once.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::field::FieldError;
+use super::vocabulary::names;
+
+/// Largest PDF accepted.
+pub const MAX_PDF_BYTES: u64 = 5 * 1024 * 1024;
+/// Longest plain-text CV accepted, in characters.
+pub const MAX_TEXT_CHARS: usize = 50_000;
+/// Most CVs one user may hold.
+pub const MAX_CVS_PER_USER: i64 = 20;
+/// Longest CV text kept for the LLM, in characters.
+pub const MAX_EXTRACTED_CHARS: usize = 20_000;
+/// How long a presigned upload URL works.
+pub const UPLOAD_URL_SECONDS: u64 = 15 * 60;
+const MAX_TITLE_CHARS: usize = 200;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CvStatus {
+    /// Waiting for the client's presigned upload.
+    Uploading,
+    /// Text extraction queued or running.
+    Processing,
+    Ready,
+    Failed,
+}
+
+names!(CvStatus { Uploading = "uploading", Processing = "processing", Ready = "ready", Failed = "failed" });
+
+/// Why a CV failed, in terms a person can act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureReason {
+    /// The file is not a PDF.
+    NotAPdf,
+    /// Over 5 MiB or too many pages.
+    TooLarge,
+    /// Password-protected; export it without a password.
+    Encrypted,
+    /// No extractable text (a scanned image); upload a text PDF or paste the text.
+    NoText,
+    /// Damaged or not readable as a PDF.
+    Malformed,
+    /// Took too long to read.
+    Timeout,
+    /// Our side failed repeatedly; uploading again may help.
+    ProcessingError,
+}
+
+names!(FailureReason {
+    NotAPdf = "not_a_pdf",
+    TooLarge = "too_large",
+    Encrypted = "encrypted",
+    NoText = "no_text",
+    Malformed = "malformed",
+    Timeout = "timeout",
+    ProcessingError = "processing_error",
+});
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CvSource {
+    Pdf,
+    Text,
+}
+
+/// A CV's metadata as stored and shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CvRecord {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub source: CvSource,
+    pub status: CvStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<FailureReason>,
+    pub size_bytes: u64,
+    /// Characters of extracted text, once ready.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_chars: Option<usize>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: time::OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: time::OffsetDateTime,
+}
+
+impl CvRecord {
+    /// Why the CV cannot be used for an interview yet, in words; `None` when it is ready.
+    pub fn not_ready_reason(&self) -> Option<String> {
+        match (self.status, self.failure_reason) {
+            (CvStatus::Ready, _) => None,
+            (_, Some(reason)) => Some(format!("The CV failed ({reason}); upload it again.")),
+            (status, None) => Some(format!(
+                "The CV is still {status}; try again when it is ready."
+            )),
+        }
+    }
+}
+
+/// What can go wrong with a CV, in its own terms.
+#[derive(Debug, thiserror::Error)]
+pub enum CvError {
+    #[error("the request has invalid fields")]
+    Invalid(Vec<FieldError>),
+    #[error("not found")]
+    NotFound,
+    #[error("You already have {MAX_CVS_PER_USER} CVs; delete one to add another.")]
+    LimitReached,
+    #[error("the file is larger than {limit_bytes} bytes")]
+    FileTooLarge { limit_bytes: u64 },
+    #[error("the text is longer than {limit_chars} characters")]
+    TextTooLong { limit_chars: usize },
+    #[error("{0}")]
+    UnsupportedType(&'static str),
+    #[error("No file was uploaded to the URL yet.")]
+    UploadMissing,
+    #[error("unexpected error")]
+    Unexpected(#[source] anyhow::Error),
+}
+
+impl CvError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+/// Whether the bytes begin like a PDF. The type is decided by content alone.
+pub fn looks_like_pdf(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"%PDF-")
+}
+
+/// Parses an optional title: trimmed, 1-200 characters, or absent.
+pub fn parse_title(raw: Option<&str>) -> Result<Option<String>, FieldError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(title)
+            if title.chars().count() > MAX_TITLE_CHARS || title.chars().any(char::is_control) =>
+        {
+            Err(FieldError::new(
+                "title",
+                "must be at most 200 characters, without control characters",
+            ))
+        }
+        Some(title) => Ok(Some(title.to_owned())),
+    }
+}
+
+/// A text CV's text, ready to keep: within the limit, normalised, capped for the LLM.
+pub fn parse_text(raw: &str) -> Result<String, CvError> {
+    if raw.chars().count() > MAX_TEXT_CHARS {
+        return Err(CvError::TextTooLong {
+            limit_chars: MAX_TEXT_CHARS,
+        });
+    }
+    let text = cap_for_llm(normalize_text(raw));
+    if text.is_empty() {
+        return Err(CvError::invalid("text", "must hold the CV's text"));
+    }
+    Ok(text)
+}
+
+/// The verdict on an uploaded file before extraction: its size and its first bytes.
+pub fn check_upload(body: &[u8]) -> Result<(), FailureReason> {
+    if body.len() as u64 > MAX_PDF_BYTES {
+        Err(FailureReason::TooLarge)
+    } else if !looks_like_pdf(body) {
+        Err(FailureReason::NotAPdf)
+    } else {
+        Ok(())
+    }
+}
+
+/// Plain-text CVs keep their words; runs of blank space collapse.
+pub fn normalize_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_lines = 0;
+    for line in text.lines() {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            blank_lines += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank_lines > 0 { "\n\n" } else { "\n" });
+        }
+        blank_lines = 0;
+        out.push_str(&line);
+    }
+    out
+}
+
+/// Cuts text to the LLM cap on a character boundary.
+pub fn cap_for_llm(text: String) -> String {
+    match text.char_indices().nth(MAX_EXTRACTED_CHARS) {
+        Some((cut, _)) => text[..cut].to_owned(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::vocabulary::tests::names_match_serde;
+
+    #[test]
+    fn text_is_normalized_and_capped() {
+        assert_eq!(
+            normalize_text("  Ada   Lovelace \n\n\n\t Engineer\nRust  "),
+            "Ada Lovelace\n\nEngineer\nRust"
+        );
+        let long = "가".repeat(MAX_EXTRACTED_CHARS + 10);
+        assert_eq!(cap_for_llm(long).chars().count(), MAX_EXTRACTED_CHARS);
+    }
+
+    #[test]
+    fn a_text_cv_over_the_limit_is_measured_in_characters() {
+        let error = parse_text(&"가".repeat(MAX_TEXT_CHARS + 1)).unwrap_err();
+        assert!(
+            matches!(error, CvError::TextTooLong { limit_chars } if limit_chars == MAX_TEXT_CHARS)
+        );
+        assert!(error.to_string().contains("characters"), "{error}");
+        assert!(parse_text(&"가".repeat(MAX_TEXT_CHARS)).is_ok());
+        assert!(matches!(parse_text(" \n "), Err(CvError::Invalid(_))));
+    }
+
+    #[test]
+    fn pdfs_are_recognised_by_their_first_bytes() {
+        assert!(looks_like_pdf(b"%PDF-1.7\n"));
+        assert!(!looks_like_pdf(b"\x89PNG\r\n"));
+        assert!(!looks_like_pdf(b""));
+        assert_eq!(check_upload(b"\x89PNG"), Err(FailureReason::NotAPdf));
+        assert_eq!(check_upload(b"%PDF-1.4"), Ok(()));
+    }
+
+    #[test]
+    fn titles_are_optional_and_bounded() {
+        assert_eq!(parse_title(Some("  ")).unwrap(), None);
+        assert_eq!(
+            parse_title(Some(" Backend CV ")).unwrap().as_deref(),
+            Some("Backend CV")
+        );
+        assert!(parse_title(Some(&"x".repeat(201))).is_err());
+    }
+
+    #[test]
+    fn names_are_the_serde_names() {
+        names_match_serde(&CvStatus::ALL, CvStatus::as_str);
+        names_match_serde(&FailureReason::ALL, FailureReason::as_str);
+    }
+}

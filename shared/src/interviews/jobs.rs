@@ -1,0 +1,233 @@
+//! The interview jobs the worker runs: writing an interview's personal questions and
+//! evaluating an answer. Each is idempotent under redelivery: the interview's state says
+//! whether the work is done, and a run record keeps two deliveries from calling the model at
+//! once. On the last delivery the queue makes, a failure leaves a visible `failed` state.
+
+use std::sync::Arc;
+
+use crate::domain::evaluation::{EvaluationRequest, PersonalQuestionsRequest};
+use crate::domain::interview::{Interview, PersonalStatus};
+use crate::domain::job::JobError;
+use crate::ports::{Clock, Llm};
+use crate::storage::bank::BankCatalog;
+use crate::storage::cvs::CvStore;
+use crate::storage::interviews::InterviewStore;
+use crate::storage::job_runs::{Claim, JobRuns};
+use crate::storage::layout::JobRun;
+
+/// The jobs' use cases, with only what they use.
+#[derive(Clone)]
+pub struct InterviewJobs {
+    pub(crate) interviews: InterviewStore,
+    pub(crate) cvs: CvStore,
+    pub(crate) runs: JobRuns,
+    pub(crate) bank: BankCatalog,
+    pub(crate) llm: Arc<dyn Llm>,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl InterviewJobs {
+    pub fn new(
+        interviews: InterviewStore,
+        cvs: CvStore,
+        runs: JobRuns,
+        bank: BankCatalog,
+        llm: Arc<dyn Llm>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            interviews,
+            cvs,
+            runs,
+            bank,
+            llm,
+            clock,
+        }
+    }
+
+    /// Claims a run; `false` when an earlier delivery finished it.
+    async fn claim(&self, user_id: &str, run: JobRun<'_>) -> Result<bool, JobError> {
+        match self.runs.claim(user_id, run, self.clock.unix_now()).await? {
+            Claim::Claimed => Ok(true),
+            Claim::AlreadyDone => Ok(false),
+            Claim::Busy => Err(JobError::Busy),
+        }
+    }
+
+    async fn complete(&self, user_id: &str, run: JobRun<'_>) -> Result<(), JobError> {
+        Ok(self
+            .runs
+            .complete(user_id, run, self.clock.unix_now())
+            .await?)
+    }
+
+    /// Writes the personal questions of an interview.
+    pub async fn write_personal_questions(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        last_attempt: bool,
+    ) -> Result<(), JobError> {
+        // Deleted since it was queued, or already written: nothing to do.
+        let Some(interview) = self.interviews.get(user_id, interview_id).await? else {
+            return Ok(());
+        };
+        if interview.personal_status != PersonalStatus::Pending {
+            return Ok(());
+        }
+        let run = JobRun::PersonalQuestions { interview_id };
+        if !self.claim(user_id, run).await? {
+            return Ok(());
+        }
+        match self.write_questions(user_id, interview).await {
+            Ok(()) => self.complete(user_id, run).await,
+            Err(failure) if last_attempt || !failure.is_retryable() => {
+                tracing::warn!(
+                    interview_id,
+                    ?failure,
+                    "personal questions could not be written"
+                );
+                self.interviews
+                    .personal_questions_failed(user_id, interview_id)
+                    .await?;
+                self.complete(user_id, run).await
+            }
+            Err(failure) => {
+                self.runs.release(user_id, run).await;
+                Err(failure)
+            }
+        }
+    }
+
+    async fn write_questions(
+        &self,
+        user_id: &str,
+        mut interview: Interview,
+    ) -> Result<(), JobError> {
+        let cv_text = self
+            .cvs
+            .text(user_id, &interview.cv_id)
+            .await?
+            .unwrap_or_default();
+        let slots = interview.personal_slots();
+        let request = PersonalQuestionsRequest {
+            cv_text,
+            position: interview.position,
+            lang: interview.lang,
+            count: slots.len(),
+        };
+        let written = self.llm.personal_questions(&request).await?;
+        for (slot, question) in slots.into_iter().zip(written) {
+            interview.questions[slot].text = Some(question.text);
+            interview.questions[slot].criteria = question.criteria;
+        }
+        Ok(self
+            .interviews
+            .record_personal_questions(user_id, &interview.id, &interview.questions)
+            .await?)
+    }
+
+    /// Evaluates one answer, and once the interview is over and every answer settled,
+    /// records its overall score.
+    pub async fn evaluate_answer(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+        last_attempt: bool,
+    ) -> Result<(), JobError> {
+        let Some(answer) = self
+            .interviews
+            .answer(user_id, interview_id, question_id)
+            .await?
+        else {
+            return Ok(());
+        };
+        if answer.evaluation_status.is_settled() {
+            return Ok(());
+        }
+        let run = JobRun::Evaluation {
+            interview_id,
+            question_id,
+        };
+        if !self.claim(user_id, run).await? {
+            return Ok(());
+        }
+        let Some(interview) = self.interviews.get(user_id, interview_id).await? else {
+            return Ok(());
+        };
+        let evaluation = self.evaluate(&interview, question_id, &answer.answer).await;
+        let outcome = match &evaluation {
+            Ok(evaluation) => Ok(evaluation),
+            Err(failure) if last_attempt || !failure.is_retryable() => {
+                tracing::warn!(
+                    interview_id,
+                    question_id,
+                    ?failure,
+                    "an answer could not be evaluated"
+                );
+                Err(failure.reason())
+            }
+            Err(_) => {
+                self.runs.release(user_id, run).await;
+                return evaluation.map(|_| ());
+            }
+        };
+        self.interviews
+            .record_evaluation(user_id, interview_id, question_id, outcome)
+            .await?;
+        self.complete(user_id, run).await?;
+        self.record_score_when_done(user_id, interview_id).await
+    }
+
+    async fn evaluate(
+        &self,
+        interview: &Interview,
+        question_id: &str,
+        answer: &str,
+    ) -> Result<crate::domain::evaluation::Evaluation, JobError> {
+        let Some(question) = interview.question(question_id) else {
+            return Err(JobError::Invalid(
+                "the answer's question is not in the interview".into(),
+            ));
+        };
+        let competency = match &question.competency {
+            Some(id) => {
+                let bank = self.bank.get().await?;
+                bank.competencies
+                    .iter()
+                    .find(|c| &c.id == id)
+                    .map(|c| c.text(interview.lang).clone())
+            }
+            None => None,
+        };
+        let request = EvaluationRequest {
+            lang: interview.lang,
+            kind: question.kind,
+            question: question.text.clone().unwrap_or_default(),
+            answer: answer.to_owned(),
+            example_answer: question.example_answer.clone(),
+            key_points: question.key_points.clone(),
+            competency,
+            criteria: question.criteria.clone(),
+        };
+        Ok(self.llm.evaluate(&request).await?)
+    }
+
+    async fn record_score_when_done(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+    ) -> Result<(), JobError> {
+        let Some(interview) = self.interviews.get(user_id, interview_id).await? else {
+            return Ok(());
+        };
+        let answers = self.interviews.answers(user_id, interview_id).await?;
+        if let Some(score) = interview.final_score(&answers) {
+            self.interviews
+                .set_score(user_id, interview_id, score)
+                .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,259 @@
+//! Interviews: creation under the quota, the next question, answers and reports; and the
+//! jobs the worker runs for them (`jobs`). Nothing here waits on the LLM.
+
+pub mod jobs;
+
+use std::sync::Arc;
+
+use crate::domain::cv::CvError;
+use crate::domain::interview::{
+    Answer, EvaluationStatus, Interview, InterviewError, NewInterview, PersonalStatus,
+    select_questions,
+};
+use crate::domain::job::Job;
+use crate::domain::report::Report;
+use crate::ports::{Clock, IdGenerator, JobQueue, is_well_formed_id};
+use crate::storage::bank::BankCatalog;
+use crate::storage::cvs::CvStore;
+use crate::storage::interviews::InterviewStore;
+
+/// The interview use cases, with only what they use.
+#[derive(Clone)]
+pub struct Interviews {
+    pub(crate) repo: InterviewStore,
+    pub(crate) cvs: CvStore,
+    pub(crate) bank: BankCatalog,
+    pub(crate) queue: Arc<dyn JobQueue>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) ids: Arc<dyn IdGenerator>,
+    /// Interviews each account may create.
+    pub(crate) quota: i64,
+}
+
+impl Interviews {
+    pub fn new(
+        repo: InterviewStore,
+        cvs: CvStore,
+        bank: BankCatalog,
+        queue: Arc<dyn JobQueue>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGenerator>,
+        quota: i64,
+    ) -> Self {
+        Self {
+            repo,
+            cvs,
+            bank,
+            queue,
+            clock,
+            ids,
+            quota,
+        }
+    }
+
+    /// Starts an interview: takes a unit of the quota atomically with writing the interview,
+    /// and queues the writing of its personal questions. A creation that fails gives its
+    /// unit back.
+    pub async fn create(
+        &self,
+        user_id: &str,
+        request: NewInterview,
+    ) -> Result<Interview, InterviewError> {
+        let cv = match is_well_formed_id(&request.cv_id) {
+            true => self.cvs.get(user_id, &request.cv_id).await?,
+            false => None,
+        }
+        .ok_or(InterviewError::CvNotFound)?;
+        if let Some(reason) = cv.not_ready_reason() {
+            return Err(InterviewError::CvNotReady(reason));
+        }
+        let bank = self.bank.get().await?;
+        let seen = self.repo.seen(user_id, request.position).await?;
+        let questions = select_questions(&bank, &request, &seen, &mut rand::rng());
+        let interview = Interview {
+            id: self.ids.new_id(),
+            cv_id: request.cv_id.clone(),
+            position: request.position,
+            lang: request.lang,
+            personal_status: if request.personal > 0 {
+                PersonalStatus::Pending
+            } else {
+                PersonalStatus::None
+            },
+            questions,
+            answered: Default::default(),
+            score: None,
+            created_at: self.clock.now(),
+        };
+        self.repo.create(user_id, &interview, self.quota).await?;
+        if interview.personal_status == PersonalStatus::Pending {
+            let job = Job::GeneratePersonalQuestions {
+                user_id: user_id.to_owned(),
+                interview_id: interview.id.clone(),
+            };
+            if let Err(error) = self.queue.send(&job).await {
+                self.repo
+                    .remove_and_give_back(user_id, &interview.id)
+                    .await?;
+                return Err(error.into());
+            }
+        }
+        Ok(interview)
+    }
+
+    /// The user's interview; another user's is not found.
+    pub async fn get(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+    ) -> Result<Interview, InterviewError> {
+        if !is_well_formed_id(interview_id) {
+            return Err(InterviewError::NotFound);
+        }
+        self.repo
+            .get(user_id, interview_id)
+            .await?
+            .ok_or(InterviewError::NotFound)
+    }
+
+    /// The user's interviews, newest first.
+    pub async fn list(&self, user_id: &str) -> Result<Vec<Interview>, InterviewError> {
+        Ok(self.repo.list(user_id).await?)
+    }
+
+    /// The interview's report, with whatever is evaluated so far.
+    pub async fn report(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+    ) -> Result<Report, InterviewError> {
+        let interview = self.get(user_id, interview_id).await?;
+        let answers = self.repo.answers(user_id, interview_id).await?;
+        Ok(Report::of(&interview, answers))
+    }
+
+    /// Stores an answer and queues its evaluation. The same answer again returns the stored
+    /// one and queues nothing (unless its job never reached the queue or was lost); a
+    /// different answer to an answered question is a conflict.
+    pub async fn submit_answer(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+        answer: String,
+    ) -> Result<Answer, InterviewError> {
+        let interview = self.get(user_id, interview_id).await?;
+        let Some(question) = interview.question(question_id) else {
+            return Err(InterviewError::NotFound);
+        };
+        if question.text.is_none() {
+            return Err(InterviewError::QuestionNotReady);
+        }
+        if interview.answered.contains(question_id) {
+            return self
+                .resubmission(user_id, interview_id, question_id, &answer)
+                .await;
+        }
+        let stored = Answer {
+            interview_id: interview_id.to_owned(),
+            question_id: question_id.to_owned(),
+            answer,
+            evaluation_status: EvaluationStatus::Queued,
+            submitted_at: self.clock.now(),
+            queued_at: None,
+            evaluation: None,
+            failure_reason: None,
+        };
+        if !self.repo.insert_answer(user_id, &stored).await? {
+            // A concurrent submission won: answer as the resubmission it now is.
+            return self
+                .resubmission(user_id, interview_id, question_id, &stored.answer)
+                .await;
+        }
+        self.queue_evaluation(user_id, stored, true).await
+    }
+
+    async fn resubmission(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+        answer: &str,
+    ) -> Result<Answer, InterviewError> {
+        let Some(existing) = self.repo.answer(user_id, interview_id, question_id).await? else {
+            return Err(InterviewError::Unexpected(anyhow::anyhow!(
+                "answered question without an answer"
+            )));
+        };
+        if existing.answer != answer {
+            return Err(InterviewError::AlreadyAnswered);
+        }
+        if existing.needs_queueing(self.clock.now()) {
+            return self.queue_evaluation(user_id, existing, false).await;
+        }
+        Ok(existing)
+    }
+
+    /// Sends the evaluation job of a stored answer. A first submission is stored `queued`
+    /// already; a later one records that it is queued (again) and when. If the queue refuses,
+    /// the answer is marked `unqueued` so the same submission again retries; should that mark
+    /// fail too, the answer stays `queued` and is sent again once its lease has passed.
+    async fn queue_evaluation(
+        &self,
+        user_id: &str,
+        mut answer: Answer,
+        first: bool,
+    ) -> Result<Answer, InterviewError> {
+        let job = Job::EvaluateAnswer {
+            user_id: user_id.to_owned(),
+            interview_id: answer.interview_id.clone(),
+            question_id: answer.question_id.clone(),
+        };
+        match self.queue.send(&job).await {
+            Ok(_) if first => Ok(answer),
+            Ok(_) => {
+                let now = self.clock.now();
+                self.repo
+                    .set_queue_status(
+                        user_id,
+                        &answer,
+                        answer.evaluation_status,
+                        EvaluationStatus::Queued,
+                        Some(now),
+                    )
+                    .await?;
+                answer.evaluation_status = EvaluationStatus::Queued;
+                answer.queued_at = Some(now);
+                Ok(answer)
+            }
+            Err(error) => {
+                if let Err(mark) = self
+                    .repo
+                    .set_queue_status(
+                        user_id,
+                        &answer,
+                        answer.evaluation_status,
+                        EvaluationStatus::Unqueued,
+                        None,
+                    )
+                    .await
+                {
+                    tracing::error!(
+                        error = ?mark,
+                        "an answer whose job was refused could not be marked unqueued; it is sent again after its lease"
+                    );
+                }
+                Err(error.into())
+            }
+        }
+    }
+}
+
+impl From<CvError> for InterviewError {
+    fn from(error: CvError) -> Self {
+        match error {
+            CvError::NotFound => Self::CvNotFound,
+            other => Self::Unexpected(other.into()),
+        }
+    }
+}

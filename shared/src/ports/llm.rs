@@ -1,0 +1,19 @@
+//! The LLM port: writing personal questions from a CV and evaluating answers. Two adapters
+//! (`crate::llm`): the offline model (deterministic, the default) and a chain of
+//! OpenAI-compatible providers; both return results checked by the domain's validation.
+
+use async_trait::async_trait;
+
+pub use crate::domain::evaluation::LlmError;
+use crate::domain::evaluation::{
+    Evaluation, EvaluationRequest, PersonalQuestion, PersonalQuestionsRequest,
+};
+
+#[async_trait]
+pub trait Llm: Send + Sync {
+    async fn personal_questions(
+        &self,
+        request: &PersonalQuestionsRequest,
+    ) -> Result<Vec<PersonalQuestion>, LlmError>;
+    async fn evaluate(&self, request: &EvaluationRequest) -> Result<Evaluation, LlmError>;
+}

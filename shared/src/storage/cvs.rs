@@ -1,0 +1,228 @@
+//! The CVs repository: records and texts in the user's partition, and the per-user CV slots
+//! counted on the profile.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::layout::{CV_PREFIX, attr, cv_key, cv_text_key, profile_key, user_partition};
+use super::{Transaction, TransactionFailure};
+use crate::domain::cv::{CvError, CvRecord, CvStatus, FailureReason, MAX_CVS_PER_USER};
+use crate::ports::item_store::query_every_page;
+use crate::ports::{Condition, Item, ItemStore, Query, StoreError, Update, WriteOp};
+
+#[derive(Clone)]
+pub struct CvStore {
+    store: Arc<dyn ItemStore>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum NewCvWrite {
+    Slot,
+    Record,
+    Text,
+}
+
+/// The time as CV records keep it.
+fn timestamp(now: time::OffsetDateTime) -> Result<String, StoreError> {
+    now.format(&time::format_description::well_known::Rfc3339)
+        .map_err(StoreError::backend)
+}
+
+fn status(status: CvStatus) -> Value {
+    Value::from(status.as_str())
+}
+
+/// The updates that move a record to a status, or to `failed` with a reason.
+fn outcome_updates(
+    to: Result<CvStatus, FailureReason>,
+    now: time::OffsetDateTime,
+) -> Result<Vec<Update>, StoreError> {
+    let mut updates = vec![Update::set(attr::UPDATED_AT, timestamp(now)?)];
+    match to {
+        Ok(to) => updates.push(Update::Set(attr::STATUS.into(), status(to))),
+        Err(reason) => {
+            updates.push(Update::Set(attr::STATUS.into(), status(CvStatus::Failed)));
+            updates.push(Update::set(attr::FAILURE_REASON, reason.as_str()));
+        }
+    }
+    Ok(updates)
+}
+
+fn text_item(user_id: &str, cv_id: &str, text: &str) -> Result<Item, StoreError> {
+    Item::of(cv_text_key(user_id, cv_id), &json!({ attr::TEXT: text }))
+}
+
+impl CvStore {
+    pub fn new(store: Arc<dyn ItemStore>) -> Self {
+        Self { store }
+    }
+
+    /// Writes a new CV record (and its text, if any) while taking one of the user's slots.
+    pub async fn insert(
+        &self,
+        user_id: &str,
+        record: &CvRecord,
+        text: Option<&str>,
+    ) -> Result<(), CvError> {
+        let mut transaction = Transaction::new();
+        transaction.push(
+            NewCvWrite::Slot,
+            WriteOp::Update {
+                key: profile_key(user_id),
+                updates: vec![Update::Add(attr::CVS_COUNT.into(), 1)],
+                condition: Some(Condition::LessThan(
+                    attr::CVS_COUNT.into(),
+                    MAX_CVS_PER_USER,
+                )),
+            },
+        );
+        transaction.push(
+            NewCvWrite::Record,
+            WriteOp::Put {
+                item: Item::of(cv_key(user_id, &record.id), record)?,
+                condition: Some(Condition::Absent),
+            },
+        );
+        if let Some(text) = text {
+            transaction.push(
+                NewCvWrite::Text,
+                WriteOp::Put {
+                    item: text_item(user_id, &record.id, text)?,
+                    condition: None,
+                },
+            );
+        }
+        match transaction.commit(self.store.as_ref()).await {
+            Err(TransactionFailure::Conditions(failed)) if failed.contains(&NewCvWrite::Slot) => {
+                Err(CvError::LimitReached)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    pub async fn get(&self, user_id: &str, cv_id: &str) -> Result<Option<CvRecord>, StoreError> {
+        match self.store.get(&cv_key(user_id, cv_id)).await? {
+            Some(item) => Ok(Some(item.decode()?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The extracted (or given) text of a CV.
+    pub async fn text(&self, user_id: &str, cv_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .store
+            .get(&cv_text_key(user_id, cv_id))
+            .await?
+            .and_then(|item| item.str_attr(attr::TEXT).map(str::to_owned)))
+    }
+
+    /// The user's CVs, newest first.
+    pub async fn list(&self, user_id: &str) -> Result<Vec<CvRecord>, StoreError> {
+        let query = Query {
+            descending: true,
+            ..Query::prefix(user_partition(user_id), CV_PREFIX)
+        };
+        query_every_page(self.store.as_ref(), query)
+            .await?
+            .into_iter()
+            .map(Item::decode)
+            .collect()
+    }
+
+    /// Moves a CV out of `from`, to a status or to `failed` with a reason. `None` when the
+    /// CV was no longer in `from` (someone else moved it first).
+    pub async fn transition(
+        &self,
+        user_id: &str,
+        cv_id: &str,
+        from: CvStatus,
+        to: Result<CvStatus, FailureReason>,
+        now: time::OffsetDateTime,
+    ) -> Result<Option<CvRecord>, StoreError> {
+        let result = self
+            .store
+            .update(
+                &cv_key(user_id, cv_id),
+                outcome_updates(to, now)?,
+                Some(Condition::Equals(attr::STATUS.into(), status(from))),
+            )
+            .await;
+        match result {
+            Ok(item) => Ok(Some(item.decode()?)),
+            Err(StoreError::ConditionFailed) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Records the outcome of extraction on a `processing` CV: its text and `ready`, or
+    /// `failed` with a reason. A CV no longer processing (deleted, or finished by an earlier
+    /// delivery of the same job) is left as it is.
+    pub async fn finish_extraction(
+        &self,
+        user_id: &str,
+        cv_id: &str,
+        outcome: Result<String, FailureReason>,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let processing = Some(Condition::Equals(
+            attr::STATUS.into(),
+            status(CvStatus::Processing),
+        ));
+        let key = cv_key(user_id, cv_id);
+        let ops = match outcome {
+            Ok(text) => {
+                let mut updates = outcome_updates(Ok(CvStatus::Ready), now)?;
+                updates.push(Update::set(attr::TEXT_CHARS, text.chars().count()));
+                vec![
+                    WriteOp::Update {
+                        key,
+                        updates,
+                        condition: processing,
+                    },
+                    WriteOp::Put {
+                        item: text_item(user_id, cv_id, &text)?,
+                        condition: None,
+                    },
+                ]
+            }
+            Err(reason) => vec![WriteOp::Update {
+                key,
+                updates: outcome_updates(Err(reason), now)?,
+                condition: processing,
+            }],
+        };
+        match self.store.transact(ops).await {
+            Ok(()) | Err(StoreError::TransactionCancelled { .. }) => Ok(()),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Deletes a CV's items and frees its slot; `false` when it was already gone.
+    pub async fn delete(&self, user_id: &str, cv_id: &str) -> Result<bool, StoreError> {
+        let result = self
+            .store
+            .transact(vec![
+                WriteOp::Delete {
+                    key: cv_key(user_id, cv_id),
+                    condition: Some(Condition::Present),
+                },
+                WriteOp::Delete {
+                    key: cv_text_key(user_id, cv_id),
+                    condition: None,
+                },
+                WriteOp::Update {
+                    key: profile_key(user_id),
+                    updates: vec![Update::Add(attr::CVS_COUNT.into(), -1)],
+                    condition: Some(Condition::Present),
+                },
+            ])
+            .await;
+        match result {
+            Ok(()) => Ok(true),
+            // Deleted concurrently: the other request freed the slot.
+            Err(StoreError::TransactionCancelled { .. }) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+}

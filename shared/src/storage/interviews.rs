@@ -1,0 +1,380 @@
+//! The interviews repository: interviews with their questions, their answers and
+//! evaluations, the quota taken on the profile, and the bank questions each user has seen.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::layout::{
+    INTERVIEW_PREFIX, answer_key, answer_prefix, attr, interview_key, profile_key,
+    seen_behavioral_key, seen_technical_key, user_partition,
+};
+use super::{Transaction, TransactionFailure};
+use crate::domain::QuestionKind;
+use crate::domain::evaluation::Evaluation;
+use crate::domain::interview::{
+    Answer, EvaluationStatus, Interview, InterviewError, InterviewQuestion, PersonalStatus, Seen,
+};
+use crate::ports::item_store::{query_all, query_every_page};
+use crate::ports::{Condition, Item, ItemKey, ItemStore, Query, StoreError, Update, WriteOp};
+
+#[derive(Clone)]
+pub struct InterviewStore {
+    store: Arc<dyn ItemStore>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum NewInterviewWrite {
+    Quota,
+    Interview,
+    Seen,
+}
+
+fn rfc3339(at: time::OffsetDateTime) -> Result<Value, StoreError> {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .map(Value::from)
+        .map_err(StoreError::backend)
+}
+
+/// A write whose condition failing means "someone else got there first", which the caller
+/// treats as done.
+fn unless_already_done(result: Result<Item, StoreError>) -> Result<(), StoreError> {
+    match result {
+        Ok(_) | Err(StoreError::ConditionFailed) => Ok(()),
+        Err(other) => Err(other),
+    }
+}
+
+impl InterviewStore {
+    pub fn new(store: Arc<dyn ItemStore>) -> Self {
+        Self { store }
+    }
+
+    async fn seen_ids(&self, key: &ItemKey) -> Result<BTreeSet<String>, StoreError> {
+        Ok(self
+            .store
+            .get(key)
+            .await?
+            .and_then(|item| item.attrs.get(attr::IDS).cloned())
+            .and_then(|ids| serde_json::from_value(ids).ok())
+            .unwrap_or_default())
+    }
+
+    /// The bank questions of the position (and the behavioral ones) the user was given.
+    pub async fn seen(
+        &self,
+        user_id: &str,
+        position: crate::domain::Position,
+    ) -> Result<Seen, StoreError> {
+        Ok(Seen {
+            technical: self
+                .seen_ids(&seen_technical_key(user_id, position))
+                .await?,
+            behavioral: self.seen_ids(&seen_behavioral_key(user_id)).await?,
+        })
+    }
+
+    /// Writes a new interview while taking a unit of the quota and remembering the bank
+    /// questions it asks, all in one transaction, so under any concurrency exactly the
+    /// allowed number succeed.
+    pub async fn create(
+        &self,
+        user_id: &str,
+        interview: &Interview,
+        quota: i64,
+    ) -> Result<(), InterviewError> {
+        let mut transaction = Transaction::new();
+        transaction.push(
+            NewInterviewWrite::Quota,
+            WriteOp::Update {
+                key: profile_key(user_id),
+                updates: vec![Update::Add(attr::INTERVIEWS_USED.into(), 1)],
+                condition: Some(Condition::LessThan(attr::INTERVIEWS_USED.into(), quota)),
+            },
+        );
+        transaction.push(
+            NewInterviewWrite::Interview,
+            WriteOp::Put {
+                item: Item::of(interview_key(user_id, &interview.id), interview)?,
+                condition: Some(Condition::Absent),
+            },
+        );
+        for (key, kind) in [
+            (
+                seen_technical_key(user_id, interview.position),
+                QuestionKind::Technical,
+            ),
+            (seen_behavioral_key(user_id), QuestionKind::Behavioral),
+        ] {
+            let ids = interview.bank_ids(kind);
+            if !ids.is_empty() {
+                transaction.push(
+                    NewInterviewWrite::Seen,
+                    WriteOp::Update {
+                        key,
+                        updates: vec![Update::AddToSet(attr::IDS.into(), ids)],
+                        condition: None,
+                    },
+                );
+            }
+        }
+        match transaction.commit(self.store.as_ref()).await {
+            Err(TransactionFailure::Conditions(failed))
+                if failed.contains(&NewInterviewWrite::Quota) =>
+            {
+                Err(InterviewError::QuotaExhausted { quota })
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// Undoes a creation: the interview goes, its quota unit comes back.
+    pub async fn remove_and_give_back(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+    ) -> Result<(), StoreError> {
+        self.store
+            .transact(vec![
+                WriteOp::Delete {
+                    key: interview_key(user_id, interview_id),
+                    condition: Some(Condition::Present),
+                },
+                WriteOp::Update {
+                    key: profile_key(user_id),
+                    updates: vec![Update::Add(attr::INTERVIEWS_USED.into(), -1)],
+                    condition: Some(Condition::Present),
+                },
+            ])
+            .await
+    }
+
+    pub async fn get(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+    ) -> Result<Option<Interview>, StoreError> {
+        match self
+            .store
+            .get(&interview_key(user_id, interview_id))
+            .await?
+        {
+            Some(item) => Ok(Some(item.decode()?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The user's interviews, newest first.
+    pub async fn list(&self, user_id: &str) -> Result<Vec<Interview>, StoreError> {
+        let query = Query {
+            descending: true,
+            ..Query::prefix(user_partition(user_id), INTERVIEW_PREFIX)
+        };
+        query_every_page(self.store.as_ref(), query)
+            .await?
+            .into_iter()
+            .map(Item::decode)
+            .collect()
+    }
+
+    /// Fills the personal slots with the questions written for them and marks them ready,
+    /// unless an earlier delivery already did.
+    pub async fn record_personal_questions(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        questions: &[InterviewQuestion],
+    ) -> Result<(), StoreError> {
+        let questions = serde_json::to_value(questions).map_err(StoreError::backend)?;
+        self.set_personal(
+            user_id,
+            interview_id,
+            vec![
+                Update::Set(attr::QUESTIONS.into(), questions),
+                Update::set(attr::PERSONAL_STATUS, PersonalStatus::Ready.as_str()),
+            ],
+        )
+        .await
+    }
+
+    /// Marks the personal questions as failed: the interview goes on without them.
+    pub async fn personal_questions_failed(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+    ) -> Result<(), StoreError> {
+        self.set_personal(
+            user_id,
+            interview_id,
+            vec![Update::set(
+                attr::PERSONAL_STATUS,
+                PersonalStatus::Failed.as_str(),
+            )],
+        )
+        .await
+    }
+
+    async fn set_personal(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        updates: Vec<Update>,
+    ) -> Result<(), StoreError> {
+        let pending = Condition::equals(attr::PERSONAL_STATUS, PersonalStatus::Pending.as_str());
+        unless_already_done(
+            self.store
+                .update(
+                    &interview_key(user_id, interview_id),
+                    updates,
+                    Some(pending),
+                )
+                .await,
+        )
+    }
+
+    /// Records the interview's overall score.
+    pub async fn set_score(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        score: f64,
+    ) -> Result<(), StoreError> {
+        self.store
+            .update(
+                &interview_key(user_id, interview_id),
+                vec![Update::set(attr::SCORE, score)],
+                Some(Condition::Present),
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub async fn answer(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+    ) -> Result<Option<Answer>, StoreError> {
+        match self
+            .store
+            .get(&answer_key(user_id, interview_id, question_id))
+            .await?
+        {
+            Some(item) => Ok(Some(item.decode()?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every answer of an interview, by question id.
+    pub async fn answers(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+    ) -> Result<BTreeMap<String, Answer>, StoreError> {
+        let items = query_all(
+            self.store.as_ref(),
+            &user_partition(user_id),
+            &answer_prefix(interview_id),
+        )
+        .await?;
+        let mut answers = BTreeMap::new();
+        for item in items {
+            let answer: Answer = item.decode()?;
+            answers.insert(answer.question_id.clone(), answer);
+        }
+        Ok(answers)
+    }
+
+    /// Stores a first answer and marks its question answered, in one transaction; `false`
+    /// when the question already has an answer (a concurrent submission won).
+    pub async fn insert_answer(&self, user_id: &str, answer: &Answer) -> Result<bool, StoreError> {
+        let result = self
+            .store
+            .transact(vec![
+                WriteOp::Put {
+                    item: Item::of(
+                        answer_key(user_id, &answer.interview_id, &answer.question_id),
+                        answer,
+                    )?,
+                    condition: Some(Condition::Absent),
+                },
+                WriteOp::Update {
+                    key: interview_key(user_id, &answer.interview_id),
+                    updates: vec![Update::AddToSet(
+                        attr::ANSWERED.into(),
+                        vec![answer.question_id.clone()],
+                    )],
+                    condition: Some(Condition::Present),
+                },
+            ])
+            .await;
+        match result {
+            Ok(()) => Ok(true),
+            Err(StoreError::TransactionCancelled { .. }) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Moves an answer's evaluation from one open status to the other (`queued` after its
+    /// job was sent, with the time; `unqueued` when the queue refused it). Losing the race to
+    /// a result or to another submission is fine: the other writer's state stands.
+    pub async fn set_queue_status(
+        &self,
+        user_id: &str,
+        answer: &Answer,
+        from: EvaluationStatus,
+        to: EvaluationStatus,
+        queued_at: Option<time::OffsetDateTime>,
+    ) -> Result<(), StoreError> {
+        let mut updates = vec![Update::set(attr::EVALUATION_STATUS, to.as_str())];
+        if let Some(at) = queued_at {
+            updates.push(Update::Set(attr::QUEUED_AT.into(), rfc3339(at)?));
+        }
+        unless_already_done(
+            self.store
+                .update(
+                    &answer_key(user_id, &answer.interview_id, &answer.question_id),
+                    updates,
+                    Some(Condition::equals(attr::EVALUATION_STATUS, from.as_str())),
+                )
+                .await,
+        )
+    }
+
+    /// Records the outcome of an answer's evaluation: the evaluation, or `failed` with the
+    /// reason shown to the user.
+    pub async fn record_evaluation(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+        outcome: Result<&Evaluation, &str>,
+    ) -> Result<(), StoreError> {
+        let updates = match outcome {
+            Ok(evaluation) => vec![
+                Update::Set(
+                    attr::EVALUATION.into(),
+                    serde_json::to_value(evaluation).map_err(StoreError::backend)?,
+                ),
+                Update::set(
+                    attr::EVALUATION_STATUS,
+                    EvaluationStatus::Evaluated.as_str(),
+                ),
+            ],
+            Err(reason) => vec![
+                Update::set(attr::EVALUATION_STATUS, EvaluationStatus::Failed.as_str()),
+                Update::set(attr::FAILURE_REASON, reason),
+            ],
+        };
+        unless_already_done(
+            self.store
+                .update(
+                    &answer_key(user_id, interview_id, question_id),
+                    updates,
+                    Some(Condition::Present),
+                )
+                .await,
+        )
+    }
+}

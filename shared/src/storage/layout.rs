@@ -1,0 +1,187 @@
+//! The storage layout: every key, key prefix, object key and attribute name the service
+//! stores under, in one place. One table with string keys `pk`/`sk` (see README "Item
+//! layout"); everything of a user lives in the `USER#{id}` partition and under the
+//! `users/{id}/` object prefix, so deleting an account finds all of it.
+
+use crate::domain::Position;
+use crate::ports::ItemKey;
+
+/// Attribute names the repositories read and write by name.
+pub mod attr {
+    pub const USER_ID: &str = "user_id";
+    pub const PASSWORD_HASH: &str = "password_hash";
+    pub const TOKEN_VERSION: &str = "token_version";
+    pub const INTERVIEWS_USED: &str = "interviews_used";
+    pub const CVS_COUNT: &str = "cvs_count";
+    pub const STARTED_AT: &str = "started_at";
+    pub const FAILURES: &str = "failures";
+    pub const STATUS: &str = "status";
+    pub const FAILURE_REASON: &str = "failure_reason";
+    pub const TEXT: &str = "text";
+    pub const TEXT_CHARS: &str = "text_chars";
+    pub const UPDATED_AT: &str = "updated_at";
+    pub const QUESTIONS: &str = "questions";
+    pub const PERSONAL_STATUS: &str = "personal_status";
+    pub const ANSWERED: &str = "answered";
+    pub const SCORE: &str = "score";
+    pub const EVALUATION_STATUS: &str = "evaluation_status";
+    pub const EVALUATION: &str = "evaluation";
+    pub const QUEUED_AT: &str = "queued_at";
+    pub const IDS: &str = "ids";
+    pub const STATE: &str = "state";
+}
+
+/// The partition that holds everything of a user.
+pub fn user_partition(user_id: &str) -> String {
+    format!("USER#{user_id}")
+}
+
+/// The prefix under which every object of a user is stored.
+pub fn user_blob_prefix(user_id: &str) -> String {
+    format!("users/{user_id}/")
+}
+
+/// The profile: password hash, token version, quota and CV counters.
+pub fn profile_key(user_id: &str) -> ItemKey {
+    ItemKey::new(user_partition(user_id), "PROFILE")
+}
+
+/// Uniqueness claim of a username, written in the same transaction as the profile.
+pub fn username_claim(username: &str) -> ItemKey {
+    ItemKey::new(format!("USERNAME#{username}"), "CLAIM")
+}
+
+/// Uniqueness claim of an email, by its canonical form.
+pub fn email_claim(canonical_email: &str) -> ItemKey {
+    ItemKey::new(format!("EMAIL#{canonical_email}"), "CLAIM")
+}
+
+/// Failed log-ins of a username in the current window.
+pub fn login_failures_key(username: &str) -> ItemKey {
+    ItemKey::new(format!("LOGIN#{username}"), "FAILURES")
+}
+
+pub const CV_PREFIX: &str = "CV#";
+
+/// A CV's record.
+pub fn cv_key(user_id: &str, cv_id: &str) -> ItemKey {
+    ItemKey::new(user_partition(user_id), format!("{CV_PREFIX}{cv_id}"))
+}
+
+/// A CV's text, apart from the record so listing CVs never reads texts.
+pub fn cv_text_key(user_id: &str, cv_id: &str) -> ItemKey {
+    ItemKey::new(user_partition(user_id), format!("CVTEXT#{cv_id}"))
+}
+
+/// Where a CV's file lives.
+pub fn cv_blob_key(user_id: &str, cv_id: &str) -> String {
+    format!("{}cvs/{cv_id}.pdf", user_blob_prefix(user_id))
+}
+
+pub const INTERVIEW_PREFIX: &str = "INTERVIEW#";
+
+/// An interview with its questions and the set of answered question ids.
+pub fn interview_key(user_id: &str, interview_id: &str) -> ItemKey {
+    ItemKey::new(
+        user_partition(user_id),
+        format!("{INTERVIEW_PREFIX}{interview_id}"),
+    )
+}
+
+/// An answer and its evaluation.
+pub fn answer_key(user_id: &str, interview_id: &str, question_id: &str) -> ItemKey {
+    ItemKey::new(
+        user_partition(user_id),
+        format!("{}{question_id}", answer_prefix(interview_id)),
+    )
+}
+
+/// The sort-key prefix of every answer of an interview.
+pub fn answer_prefix(interview_id: &str) -> String {
+    format!("ANSWER#{interview_id}#")
+}
+
+/// Bank questions of a position the user was given.
+pub fn seen_technical_key(user_id: &str, position: Position) -> ItemKey {
+    ItemKey::new(
+        user_partition(user_id),
+        format!("SEEN#technical#{position}"),
+    )
+}
+
+/// Behavioral bank questions the user was given.
+pub fn seen_behavioral_key(user_id: &str) -> ItemKey {
+    ItemKey::new(user_partition(user_id), "SEEN#behavioral")
+}
+
+/// The run record of a job: in progress with a lease, then completed.
+pub fn job_run_key(user_id: &str, run: &JobRun<'_>) -> ItemKey {
+    let name = match run {
+        JobRun::PersonalQuestions { interview_id } => format!("personal#{interview_id}"),
+        JobRun::Evaluation {
+            interview_id,
+            question_id,
+        } => format!("evaluate#{interview_id}#{question_id}"),
+    };
+    ItemKey::new(user_partition(user_id), format!("JOBRUN#{name}"))
+}
+
+/// The jobs that keep run records.
+#[derive(Clone, Copy, Debug)]
+pub enum JobRun<'a> {
+    PersonalQuestions {
+        interview_id: &'a str,
+    },
+    Evaluation {
+        interview_id: &'a str,
+        question_id: &'a str,
+    },
+}
+
+/// Which bank: the curated one, or questions imported from the legacy layout for review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BankSource {
+    Curated,
+    Imported,
+}
+
+impl BankSource {
+    fn prefix(self) -> &'static str {
+        match self {
+            Self::Curated => "BANK",
+            Self::Imported => "IMPORTED",
+        }
+    }
+
+    /// The partition of a position's technical questions.
+    pub fn technical_partition(self, position: Position) -> String {
+        format!("{}#technical#{position}", self.prefix())
+    }
+
+    /// A technical question, sorted by topic within its position.
+    pub fn technical_key(self, position: Position, topic: &str, id: &str) -> ItemKey {
+        ItemKey::new(self.technical_partition(position), format!("{topic}#{id}"))
+    }
+
+    /// The partition of competencies and behavioral questions.
+    pub fn behavioral_partition(self) -> String {
+        format!("{}#behavioral", self.prefix())
+    }
+
+    pub fn competency_key(self, competency: &str) -> ItemKey {
+        ItemKey::new(
+            self.behavioral_partition(),
+            format!("{COMPETENCY_PREFIX}{competency}"),
+        )
+    }
+
+    pub fn behavioral_key(self, competency: &str, id: &str) -> ItemKey {
+        ItemKey::new(
+            self.behavioral_partition(),
+            format!("{BEHAVIORAL_PREFIX}{competency}#{id}"),
+        )
+    }
+}
+
+pub const COMPETENCY_PREFIX: &str = "COMPETENCY#";
+pub const BEHAVIORAL_PREFIX: &str = "QUESTION#";
