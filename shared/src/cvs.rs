@@ -7,7 +7,7 @@ use bytes::Bytes;
 
 use crate::domain::cv::{
     CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_PDF_BYTES, UPLOAD_URL_SECONDS,
-    check_upload, looks_like_pdf, parse_text,
+    check_upload, looks_like_pdf, parse_text, parse_upload_size,
 };
 use crate::domain::job::Job;
 use crate::ports::{BlobStore, Clock, IdGenerator, JobQueue, PresignedPut, is_well_formed_id};
@@ -137,17 +137,7 @@ impl Cvs {
         title: Option<String>,
         content_length: u64,
     ) -> Result<StartedUpload, CvError> {
-        if content_length == 0 {
-            return Err(CvError::invalid(
-                "content_length",
-                "must be at least 1 byte",
-            ));
-        }
-        if content_length > MAX_PDF_BYTES {
-            return Err(CvError::FileTooLarge {
-                limit_bytes: MAX_PDF_BYTES,
-            });
-        }
+        let content_length = parse_upload_size(content_length)?;
         let record = self.new_record(title, CvSource::Pdf, CvStatus::Uploading, content_length);
         self.repo.insert(user_id, &record, None).await?;
         let upload = self

@@ -9,10 +9,17 @@ use axum::{Form, Json, Router};
 use cyi_shared::accounts::Accounts;
 use cyi_shared::config::Limits;
 use cyi_shared::domain::FieldChecks;
-use cyi_shared::domain::account::{DisplayName, Email, NewPassword, SignUp, User, Username};
+use cyi_shared::domain::account::{
+    DISPLAY_NAME, DisplayName, EMAIL, Email, NEW_PASSWORD, NewPassword, SignUp, USERNAME, User,
+    Username,
+};
+use cyi_shared::http::schema::{Body, any_text, one_of, or_null, text};
 use cyi_shared::http::{ApiJson, CurrentUser};
-use cyi_shared::{ApiError, Services};
+use cyi_shared::{ApiError, Services, request_schema};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{RefOr, Schema};
 use utoipa::{OpenApi, ToSchema};
 
 /// The routes of this function.
@@ -30,28 +37,38 @@ pub fn router(services: Services) -> Router {
 #[derive(OpenApi)]
 #[openapi(
     paths(sign_up, log_in, me, log_out, change_password, delete_account),
-    components(schemas(SignUpRequest, LoginRequest, Account, Profile, TokenResponse, PasswordChange, AccountDeletion)),
+    components(schemas(SignUpRequest, LoginRequest, LoginForm, Account, Profile, TokenResponse, PasswordChange, AccountDeletion)),
     tags((name = "auth", description = "Accounts and tokens"))
 )]
 pub struct ApiDoc;
 
-#[derive(Deserialize, ToSchema)]
+/// Every field is checked and every problem reported at once.
+#[derive(Deserialize)]
 pub struct SignUpRequest {
-    /// 3-32 characters of `a-z 0-9 _ . -`; stored lowercase.
-    #[schema(required, example = "ada")]
     username: Option<String>,
-    /// 1-100 characters.
-    #[schema(required, example = "Ada Lovelace")]
     name: Option<String>,
-    #[schema(required, example = "ada@example.com")]
     email: Option<String>,
-    /// 8-128 characters.
-    #[schema(required, example = "correct horse battery")]
     password: Option<String>,
 }
 
+request_schema!(
+    SignUpRequest,
+    Body::new("A new account. The username is kept lowercase; the email is unique ignoring case.")
+        .required("username", text(&USERNAME))
+        .required("name", text(&DISPLAY_NAME))
+        .required("email", text(&EMAIL))
+        .required("password", text(&NEW_PASSWORD))
+        .example(json!({
+            "username": "ada",
+            "name": "Ada Lovelace",
+            "email": "ada@example.com",
+            "password": "correct horse battery"
+        }))
+);
+
 /// A newly created account.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "0196f1c2a8b47d2e9c3a5b6d7e8f9a0b", "username": "ada", "name": "Ada Lovelace", "email": "ada@example.com", "created_at": "2026-11-29T09:30:00Z"}))]
 pub struct Account {
     id: String,
     username: String,
@@ -76,6 +93,7 @@ impl From<&User> for Account {
 
 /// The signed-in user's profile and quota.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "0196f1c2a8b47d2e9c3a5b6d7e8f9a0b", "username": "ada", "name": "Ada Lovelace", "email": "ada@example.com", "created_at": "2026-11-29T09:30:00Z", "interviews_used": 1, "interviews_left": 4}))]
 pub struct Profile {
     #[serde(flatten)]
     account: Account,
@@ -114,16 +132,35 @@ async fn sign_up(
     Ok((StatusCode::CREATED, Json(Account::from(&user))))
 }
 
-/// Credentials, as JSON or as the OAuth2 password form.
-#[derive(Deserialize, ToSchema)]
+/// Credentials, as JSON or as the OAuth2 password form. `grant_type` may be left out; when
+/// given it is `password`.
+#[derive(Deserialize)]
 pub struct LoginRequest {
-    #[schema(example = "ada")]
     username: String,
     password: String,
-    /// Required as `password` in the form encoding (OAuth2); ignored in JSON.
     #[serde(default)]
     grant_type: Option<String>,
 }
+
+const GRANT_TYPES: [&str; 1] = ["password"];
+
+fn credentials(grant_type: ObjectBuilder) -> RefOr<Schema> {
+    Body::new("Credentials.")
+        .required("username", any_text())
+        .required("password", any_text())
+        .optional("grant_type", grant_type)
+        .example(json!({"username": "ada", "password": "correct horse battery"}))
+}
+
+request_schema!(
+    LoginRequest,
+    credentials(or_null(one_of(&GRANT_TYPES), Type::String))
+);
+
+/// The OAuth2 password form (the same credentials, form-encoded; a form has no `null`).
+pub struct LoginForm;
+
+request_schema!(LoginForm, credentials(one_of(&GRANT_TYPES)));
 
 impl<S: Send + Sync> FromRequest<S> for LoginRequest {
     type Rejection = ApiError;
@@ -134,21 +171,24 @@ impl<S: Send + Sync> FromRequest<S> for LoginRequest {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if !is_form {
+        let login = if is_form {
+            let Form(login) = Form::<LoginRequest>::from_request(request, state)
+                .await
+                .map_err(|e| ApiError::invalid("body", e.body_text()))?;
+            login
+        } else {
             let ApiJson(login) = ApiJson::<LoginRequest>::from_request(request, state).await?;
-            return Ok(login);
-        }
-        let Form(login) = Form::<LoginRequest>::from_request(request, state)
-            .await
-            .map_err(|e| ApiError::invalid("body", e.body_text()))?;
+            login
+        };
         match login.grant_type.as_deref() {
-            Some("password") => Ok(login),
-            _ => Err(ApiError::invalid("grant_type", "must be `password`")),
+            None | Some("password") => Ok(login),
+            Some(_) => Err(ApiError::invalid("grant_type", "must be `password`")),
         }
     }
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"access_token": "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl", "token_type": "bearer", "expires_in": 3600}))]
 pub struct TokenResponse {
     access_token: String,
     #[schema(example = "bearer")]
@@ -161,7 +201,7 @@ pub struct TokenResponse {
 #[utoipa::path(post, path = "/auth/login", tag = "auth",
     request_body(content(
         (LoginRequest = "application/json"),
-        (LoginRequest = "application/x-www-form-urlencoded"),
+        (LoginForm = "application/x-www-form-urlencoded"),
     )),
     responses(
         (status = 200, body = TokenResponse),
@@ -209,14 +249,22 @@ async fn log_out(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
 pub struct PasswordChange {
-    #[schema(required)]
     current_password: Option<String>,
-    /// 8-128 characters.
-    #[schema(required)]
     new_password: Option<String>,
 }
+
+request_schema!(
+    PasswordChange,
+    Body::new("The account's password and a new one.")
+        .required("current_password", any_text())
+        .required("new_password", text(&NEW_PASSWORD))
+        .example(json!({
+            "current_password": "correct horse battery",
+            "new_password": "a longer passphrase now"
+        }))
+);
 
 /// Change the password; every token issued so far (this one included) stops working.
 #[utoipa::path(put, path = "/auth/password", tag = "auth", security(("bearer" = [])),
@@ -247,11 +295,17 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
 pub struct AccountDeletion {
-    #[schema(required)]
     password: Option<String>,
 }
+
+request_schema!(
+    AccountDeletion,
+    Body::new("The account's password, to confirm.")
+        .required("password", any_text())
+        .example(json!({"password": "correct horse battery"}))
+);
 
 /// Delete the account and everything stored for it (CVs, interviews, answers).
 #[utoipa::path(delete, path = "/auth/me", tag = "auth", security(("bearer" = [])),

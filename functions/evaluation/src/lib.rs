@@ -51,6 +51,7 @@ pub struct HistoryEntry {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"items": [{"id": "0196f1c4c2d38f4a9e5c7d8f9a0b1c2d", "status": "completed", "position": "be", "lang": "en", "questions": 10, "answered": 10, "score": 6.8, "created_at": "2026-11-29T09:32:00Z"}]}))]
 pub struct History {
     /// Newest first.
     items: Vec<HistoryEntry>,

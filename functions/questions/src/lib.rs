@@ -2,26 +2,25 @@
 //! the bank. The routes of the questions function; the rules live in the domain and the
 //! `cyi_shared::interviews` use cases.
 
-use axum::extract::Query;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use cyi_shared::domain::bank::{Browse, Listed};
+use cyi_shared::domain::bank::{Browse, CURSOR, Listed, PAGE_SIZE, all_topics};
 use cyi_shared::domain::interview::{
-    Answer, EvaluationStatus, Interview, InterviewError, InterviewQuestion, InterviewStatus,
-    NewInterview, Next, PENDING_RETRY_SECONDS, PersonalStatus, parse_answer,
+    ANSWER, Answer, EvaluationStatus, Interview, InterviewError, InterviewQuestion,
+    InterviewStatus, NewInterview, Next, PENDING_RETRY_SECONDS, PersonalStatus, parse_answer,
 };
-use cyi_shared::domain::{Difficulty, FieldError, Lang, Position, QuestionKind};
-use cyi_shared::http::{ApiJson, CurrentUser};
+use cyi_shared::domain::{COMPETENCIES, Difficulty, FieldError, Lang, Position, QuestionKind};
+use cyi_shared::http::schema::{Body, any_text, one_of, or_null, query, text, whole_number};
+use cyi_shared::http::{ApiJson, ApiQuery, CurrentUser, as_whole_number};
 use cyi_shared::interviews::Interviews;
 use cyi_shared::storage::bank::BankCatalog;
-use cyi_shared::{ApiError, Services};
+use cyi_shared::{ApiError, Services, query_parameters, request_schema};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Value, json};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::{OpenApi, ToSchema};
 
 /// The routes of this function.
@@ -80,6 +79,7 @@ impl QuestionView {
 /// What comes next: a question, a wait, or the end.
 #[derive(Serialize, ToSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[schema(example = json!({"status": "question", "id": "q2", "kind": "behavioral", "text": "Tell me about a time you changed a plan that was already under way.", "competency": "adaptability", "answered": false}))]
 pub enum NextView {
     /// The next unanswered question.
     Question(QuestionView),
@@ -100,6 +100,7 @@ impl NextView {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "0196f1c4c2d38f4a9e5c7d8f9a0b1c2d", "status": "in_progress", "position": "be", "lang": "en", "cv_id": "0196f1c3b1c27e3f8d4b6c7e8f9a0b1c", "personal_status": "pending", "questions": [{"id": "q1", "kind": "technical", "text": "How does a B-tree index speed up a range query?", "topic": "databases", "difficulty": "mid", "answered": false}, {"id": "q2", "kind": "personal", "answered": false}], "next": {"status": "question", "id": "q1", "kind": "technical", "text": "How does a B-tree index speed up a range query?", "topic": "databases", "difficulty": "mid", "answered": false}, "created_at": "2026-11-29T09:32:00Z"}))]
 pub struct InterviewView {
     id: String,
     status: InterviewStatus,
@@ -195,23 +196,50 @@ async fn next(
 }
 
 /// The raw request; every field is checked and every problem reported at once.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize)]
 pub struct NewInterviewRequest {
-    #[schema(required)]
     pub cv_id: Option<Value>,
-    /// `ai`, `be`, `fe` or `mobile`.
-    #[schema(required)]
     pub position: Option<Value>,
-    /// `en` or `ko`.
-    #[schema(required)]
     pub lang: Option<Value>,
-    /// 1-10, default 3.
     pub technical: Option<Value>,
-    /// 0-5, default 2.
     pub behavioral: Option<Value>,
-    /// 0-5, default 5.
     pub personal: Option<Value>,
 }
+
+/// How many questions of each kind an interview may ask, and how many it asks by default.
+const TECHNICAL: (u64, u64, u64) = (1, 10, 3);
+const BEHAVIORAL: (u64, u64, u64) = (0, 5, 2);
+const PERSONAL: (u64, u64, u64) = (0, 5, 5);
+
+fn count_schema((min, max, default): (u64, u64, u64), what: &str) -> ObjectBuilder {
+    or_null(whole_number(min, max), Type::Integer)
+        .description(Some(format!("{what}; {default} when left out.")))
+}
+
+request_schema!(
+    NewInterviewRequest,
+    Body::new("An interview from one of your ready CVs. Takes one unit of the quota.")
+        .required("cv_id", any_text())
+        .required("position", one_of(&Position::ALL.map(Position::as_str)))
+        .required("lang", one_of(&Lang::ALL.map(Lang::as_str)))
+        .optional("technical", count_schema(TECHNICAL, "Technical questions"))
+        .optional(
+            "behavioral",
+            count_schema(BEHAVIORAL, "Behavioral questions")
+        )
+        .optional(
+            "personal",
+            count_schema(PERSONAL, "Personal questions written from the CV")
+        )
+        .example(json!({
+            "cv_id": "0196f1c2a8b47d2e9c3a5b6d7e8f9a0b",
+            "position": "be",
+            "lang": "en",
+            "technical": 3,
+            "behavioral": 2,
+            "personal": 5
+        }))
+);
 
 impl NewInterviewRequest {
     pub fn parse(self) -> Result<NewInterview, InterviewError> {
@@ -229,22 +257,17 @@ impl NewInterviewRequest {
         };
         let count = |field: &str,
                      value: Option<Value>,
-                     range: std::ops::RangeInclusive<u64>,
-                     default: u64,
+                     (min, max, default): (u64, u64, u64),
                      errors: &mut Vec<FieldError>| {
             match value {
                 None | Some(Value::Null) => Some(default as usize),
-                Some(Value::Number(n)) if n.as_u64().is_some_and(|n| range.contains(&n)) => {
-                    n.as_u64().map(|n| n as usize)
+                Some(n) if as_whole_number(&n).is_some_and(|n| (min..=max).contains(&n)) => {
+                    as_whole_number(&n).map(|n| n as usize)
                 }
                 Some(_) => {
                     errors.push(FieldError::new(
                         field,
-                        format!(
-                            "must be a whole number from {} to {}",
-                            range.start(),
-                            range.end()
-                        ),
+                        format!("must be a whole number from {min} to {max}"),
                     ));
                     None
                 }
@@ -266,9 +289,9 @@ impl NewInterviewRequest {
                 None
             })
         });
-        let technical = count("technical", self.technical, 1..=10, 3, &mut errors);
-        let behavioral = count("behavioral", self.behavioral, 0..=5, 2, &mut errors);
-        let personal = count("personal", self.personal, 0..=5, 5, &mut errors);
+        let technical = count("technical", self.technical, TECHNICAL, &mut errors);
+        let behavioral = count("behavioral", self.behavioral, BEHAVIORAL, &mut errors);
+        let personal = count("personal", self.personal, PERSONAL, &mut errors);
         match (cv_id, position, lang, technical, behavioral, personal) {
             (
                 Some(cv_id),
@@ -290,14 +313,20 @@ impl NewInterviewRequest {
     }
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
 pub struct AnswerRequest {
-    /// 1-5,000 characters.
-    #[schema(required)]
     answer: Option<String>,
 }
 
+request_schema!(
+    AnswerRequest,
+    Body::new("An answer: stored at once, evaluated by the worker.")
+        .required("answer", text(&ANSWER))
+        .example(json!({"answer": "An index is a sorted structure beside the table ..."}))
+);
+
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"question_id": "q1", "evaluation_status": "queued", "submitted_at": "2026-11-29T09:33:10Z"}))]
 pub struct AnswerReceipt {
     question_id: String,
     evaluation_status: EvaluationStatus,
@@ -342,24 +371,65 @@ async fn answer(
 }
 
 /// Filters of the practice browser; every one optional.
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Deserialize)]
 pub struct BrowseQuery {
-    /// `technical` (default) or `behavioral`.
     kind: Option<String>,
-    /// `ai`, `be`, `fe` or `mobile`.
     position: Option<String>,
-    /// `en` (default) or `ko`.
     lang: Option<String>,
     topic: Option<String>,
-    /// `junior`, `mid` or `senior`.
     difficulty: Option<String>,
-    /// Behavioral questions of one competency.
     competency: Option<String>,
-    /// 1-50, default 20.
     limit: Option<String>,
-    /// `next_cursor` of the previous page.
     cursor: Option<String>,
 }
+
+const KINDS: [&str; 2] = ["technical", "behavioral"];
+
+query_parameters!(
+    BrowseQuery,
+    [
+        query(
+            "kind",
+            "Which questions: `technical` (the default) or `behavioral`.",
+            one_of(&KINDS)
+        ),
+        query(
+            "position",
+            "Technical questions of one position.",
+            one_of(&Position::ALL.map(Position::as_str))
+        ),
+        query(
+            "lang",
+            "The language of the texts; `en` by default.",
+            one_of(&Lang::ALL.map(Lang::as_str))
+        ),
+        query(
+            "topic",
+            "Technical questions of one topic (a topic of another position matches nothing).",
+            one_of(&all_topics())
+        ),
+        query(
+            "difficulty",
+            "Technical questions of one level.",
+            one_of(&Difficulty::ALL.map(Difficulty::as_str))
+        ),
+        query(
+            "competency",
+            "Behavioral questions of one competency.",
+            one_of(&COMPETENCIES)
+        ),
+        query(
+            "limit",
+            "Questions per page.",
+            whole_number(PAGE_SIZE.0 as u64, PAGE_SIZE.1 as u64)
+        ),
+        query(
+            "cursor",
+            "The `next_cursor` of the page before.",
+            text(&CURSOR)
+        ),
+    ]
+);
 
 /// A bank question for practice; fields that do not apply are absent.
 #[derive(Serialize, ToSchema)]
@@ -414,6 +484,7 @@ impl BankQuestionView {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"items": [{"id": "be-databases-001", "kind": "technical", "position": "be", "topic": "databases", "difficulty": "junior", "text": "What does an index cost on writes?", "example_answer": "Every insert and update must also change each index ...", "key_points": ["extra writes per index", "space", "choose indexes by queries"]}], "next_cursor": "be-databases-001"}))]
 pub struct QuestionPage {
     items: Vec<BankQuestionView>,
     /// Pass as `cursor` for the next page; absent on the last page.
@@ -438,7 +509,7 @@ async fn browse(
     State(bank): State<BankCatalog>,
     // Practice is for signed-in users; who they are does not change the answer.
     _user: CurrentUser,
-    Query(query): Query<BrowseQuery>,
+    ApiQuery(query): ApiQuery<BrowseQuery>,
 ) -> Result<Json<QuestionPage>, ApiError> {
     let mut errors = Vec::new();
     let mut check = |field: &str, ok: bool, message: &str| {
@@ -446,13 +517,10 @@ async fn browse(
             errors.push(FieldError::new(field, message));
         }
     };
-    let behavioral = matches!(query.kind.as_deref(), Some("behavioral"));
+    let behavioral = query.kind.as_deref() == Some(KINDS[1]);
     check(
         "kind",
-        matches!(
-            query.kind.as_deref(),
-            None | Some("technical") | Some("behavioral")
-        ),
+        query.kind.as_deref().is_none_or(|k| KINDS.contains(&k)),
         "must be technical or behavioral",
     );
     let position = query.position.as_deref().map(Position::parse);
@@ -469,33 +537,38 @@ async fn browse(
     );
     let lang = query.lang.as_deref().map(Lang::parse);
     check("lang", !matches!(lang, Some(None)), "must be en or ko");
-    let limit = query
-        .limit
-        .as_deref()
-        .map(|l| l.parse::<usize>().ok().filter(|l| (1..=50).contains(l)));
+    let (fewest, most, usual) = PAGE_SIZE;
+    let limit = query.limit.as_deref().map(|l| {
+        l.parse::<usize>()
+            .ok()
+            .filter(|l| (fewest..=most).contains(l))
+    });
     check(
         "limit",
         !matches!(limit, Some(None)),
-        "must be a whole number from 1 to 50",
+        &format!("must be a whole number from {fewest} to {most}"),
     );
-    let after = query.cursor.as_deref().map(|c| {
-        URL_SAFE_NO_PAD
-            .decode(c)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-    });
     check(
         "cursor",
-        !matches!(after, Some(None)),
+        query.cursor.as_deref().is_none_or(|c| CURSOR.accepts(c)),
         "must be a next_cursor this API returned",
     );
-    if let (Some(topic), Some(Some(position))) = (&query.topic, position) {
-        check(
-            "topic",
-            position.topics().contains(&topic.as_str()),
-            "is not a topic of that position",
-        );
-    }
+    check(
+        "topic",
+        query
+            .topic
+            .as_deref()
+            .is_none_or(|t| all_topics().contains(&t)),
+        "is not a topic of any position",
+    );
+    check(
+        "competency",
+        query
+            .competency
+            .as_deref()
+            .is_none_or(|c| COMPETENCIES.contains(&c)),
+        "is not a competency",
+    );
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
@@ -505,23 +578,31 @@ async fn browse(
         topic: query.topic,
         difficulty: difficulty.flatten(),
         competency: query.competency,
-        after: after.flatten(),
-        limit: limit.flatten().unwrap_or(20),
+        after: query.cursor,
+        limit: limit.flatten().unwrap_or(usual),
     };
     let lang = lang.flatten().unwrap_or(Lang::En);
     let bank = bank.get().await.map_err(ApiError::unexpected)?;
     let (page, next) = bank.browse(&filter);
     Ok(Json(QuestionPage {
         items: page.iter().map(|q| BankQuestionView::of(q, lang)).collect(),
-        next_cursor: next.map(|id| URL_SAFE_NO_PAD.encode(id)),
+        next_cursor: next,
     }))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Deserialize)]
 pub struct LangQuery {
-    /// `en` (default) or `ko`.
     lang: Option<String>,
 }
+
+query_parameters!(
+    LangQuery,
+    [query(
+        "lang",
+        "The language of the texts; `en` by default.",
+        one_of(&Lang::ALL.map(Lang::as_str))
+    )]
+);
 
 /// One bank question with its example answer.
 #[utoipa::path(get, path = "/questions/{id}", tag = "interviews", security(("bearer" = [])),
@@ -534,7 +615,7 @@ async fn bank_question(
     State(bank): State<BankCatalog>,
     _user: CurrentUser,
     Path(id): Path<String>,
-    Query(query): Query<LangQuery>,
+    ApiQuery(query): ApiQuery<LangQuery>,
 ) -> Result<Json<BankQuestionView>, ApiError> {
     let lang = parse_lang(query.lang.as_deref())?;
     let bank = bank.get().await.map_err(ApiError::unexpected)?;

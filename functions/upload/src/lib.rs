@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use axum::body::to_bytes;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -13,10 +13,13 @@ use cyi_shared::cvs::Cvs;
 use cyi_shared::domain::cv::{
     self, CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_PDF_BYTES,
 };
-use cyi_shared::http::{ApiJson, CurrentUser};
-use cyi_shared::{ApiError, Services};
+use cyi_shared::http::schema::{Body, or_null, query, text, whole_number};
+use cyi_shared::http::{ApiJson, ApiQuery, CurrentUser, as_whole_number};
+use cyi_shared::{ApiError, Services, query_parameters, request_schema};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use serde_json::json;
+use utoipa::openapi::schema::Type;
+use utoipa::{OpenApi, ToSchema};
 
 /// The routes of this function.
 pub fn router(services: Services) -> Router {
@@ -37,20 +40,37 @@ pub fn router(services: Services) -> Router {
 )]
 pub struct ApiDoc;
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize)]
 pub struct TitleQuery {
-    /// A title for a PDF sent as the body (at most 200 characters).
     title: Option<String>,
 }
 
+query_parameters!(
+    TitleQuery,
+    [query(
+        "title",
+        "A title for a PDF sent as the body; blank means none.",
+        text(&cv::TITLE)
+    )]
+);
+
 /// A plain-text CV.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
 pub struct TextCv {
-    /// The CV's text, at most 50,000 characters.
-    #[schema(required)]
     text: Option<String>,
     title: Option<String>,
 }
+
+request_schema!(
+    TextCv,
+    Body::new("A CV as plain text, ready at once. Over 50,000 characters is a 413.")
+        .required("text", text(&cv::TEXT))
+        .optional("title", or_null(text(&cv::TITLE), Type::String))
+        .example(json!({
+            "title": "Back-end CV",
+            "text": "Ada Lovelace\nBack-end engineer, Acme Cloud Inc.\n- Led the migration of 40 services to Kubernetes"
+        }))
+);
 
 /// Upload a CV: a PDF as the body (at most 5 MiB; recognised by its content, whatever the
 /// Content-Type says), or JSON `{text}`.
@@ -69,7 +89,7 @@ pub struct TextCv {
 async fn create(
     State(cvs): State<Cvs>,
     CurrentUser(user): CurrentUser,
-    Query(query): Query<TitleQuery>,
+    ApiQuery(query): ApiQuery<TitleQuery>,
     request: Request,
 ) -> Result<Response, ApiError> {
     let is_json = request
@@ -77,22 +97,23 @@ async fn create(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
+    // The query's title is checked whatever the body, so a bad one is never ignored.
+    let query_title = title(query.title.as_deref())?;
     if is_json {
         let ApiJson(body) = ApiJson::<TextCv>::from_request(request, &()).await?;
-        let title = title(body.title.as_deref())?;
+        let title = title(body.title.as_deref())?.or(query_title);
         let Some(text) = body.text else {
             return Err(ApiError::invalid("text", "is required"));
         };
         let record = cvs.create_from_text(&user.id, title, &text).await?;
         return Ok((StatusCode::CREATED, Json(record)).into_response());
     }
-    let title = title(query.title.as_deref())?;
     let body = to_bytes(request.into_body(), MAX_PDF_BYTES as usize + 1)
         .await
         .map_err(|_| CvError::FileTooLarge {
             limit_bytes: MAX_PDF_BYTES,
         })?;
-    let record = cvs.create_from_pdf(&user.id, title, body).await?;
+    let record = cvs.create_from_pdf(&user.id, query_title, body).await?;
     Ok((StatusCode::ACCEPTED, Json(record)).into_response())
 }
 
@@ -102,6 +123,7 @@ fn title(raw: Option<&str>) -> Result<Option<String>, ApiError> {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"items": [{"id": "0196f1c3b1c27e3f8d4b6c7e8f9a0b1c", "title": "Back-end CV", "source": "pdf", "status": "ready", "size_bytes": 48213, "text_chars": 3120, "created_at": "2026-11-29T09:31:00Z", "updated_at": "2026-11-29T09:31:04Z"}]}))]
 pub struct CvList {
     /// Newest first.
     items: Vec<CvRecord>,
@@ -118,17 +140,24 @@ async fn list(
     Ok(Json(CvList { items }))
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize)]
 pub struct UploadRequest {
-    /// The exact size of the PDF, in bytes (at most 5 MiB).
-    #[schema(required)]
-    content_length: Option<u64>,
+    content_length: Option<serde_json::Value>,
     title: Option<String>,
 }
+
+request_schema!(
+    UploadRequest,
+    Body::new("A presigned upload of a PDF of exactly `content_length` bytes (at most 5 MiB).")
+        .required("content_length", whole_number(1, MAX_PDF_BYTES))
+        .optional("title", or_null(text(&cv::TITLE), Type::String))
+        .example(json!({"content_length": 48213, "title": "Back-end CV"}))
+);
 
 /// A presigned PUT: send the file to `upload_url` with exactly `headers`, then call
 /// `POST /cvs/{id}/complete`.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "0196f1c3b1c27e3f8d4b6c7e8f9a0b1c", "status": "uploading", "upload_url": "https://cvs.example.com/users/0196f1c2/cvs/0196f1c3.pdf?X-Amz-Signature=...", "headers": {"content-type": "application/pdf", "content-length": "48213"}, "expires_at": 1796031960}))]
 pub struct UploadTicket {
     id: String,
     status: CvStatus,
@@ -152,8 +181,13 @@ async fn start_upload(
     ApiJson(request): ApiJson<UploadRequest>,
 ) -> Result<(StatusCode, Json<UploadTicket>), ApiError> {
     let title = title(request.title.as_deref())?;
-    let Some(length) = request.content_length else {
-        return Err(ApiError::invalid("content_length", "is required"));
+    let length = match request.content_length {
+        None | Some(serde_json::Value::Null) => {
+            return Err(ApiError::invalid("content_length", "is required"));
+        }
+        Some(value) => as_whole_number(&value).ok_or_else(|| {
+            ApiError::invalid("content_length", "must be a whole number of bytes")
+        })?,
     };
     let started = cvs.start_upload(&user.id, title, length).await?;
     let ticket = UploadTicket {
@@ -196,6 +230,7 @@ async fn complete_upload(
 
 /// A CV with its text once extracted.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "0196f1c3b1c27e3f8d4b6c7e8f9a0b1c", "title": "Back-end CV", "source": "text", "status": "ready", "size_bytes": 95, "text_chars": 95, "created_at": "2026-11-29T09:31:00Z", "updated_at": "2026-11-29T09:31:00Z", "text": "Ada Lovelace\nBack-end engineer, Acme Cloud Inc.\n- Led the migration of 40 services to Kubernetes"}))]
 pub struct CvDetail {
     #[serde(flatten)]
     record: CvRecord,

@@ -7,6 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::field::{TextRule, pattern};
 use super::text::is_hangul;
 use super::vocabulary::{COMPETENCIES, Difficulty, Lang, Position};
 
@@ -243,6 +248,28 @@ pub fn technical_counts(bank: &Bank) -> BTreeMap<(Position, Difficulty), usize> 
         *counts.entry((q.position, q.difficulty)).or_insert(0) += 1;
     }
     counts
+}
+
+/// How many questions one page of browsing holds: at least, at most, and when not asked.
+pub const PAGE_SIZE: (usize, usize, usize) = (1, 50, 20);
+
+/// Where a page of browsing continues: after this question id (ids sort in a stable order).
+pub static CURSOR: TextRule = TextRule {
+    min_chars: 1,
+    max_chars: Some(100),
+    pattern: Some(&CURSOR_PATTERN),
+};
+static CURSOR_PATTERN: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[a-z0-9-]{1,100}$"));
+
+/// Every topic of every position, each once.
+pub fn all_topics() -> Vec<&'static str> {
+    let mut topics: Vec<&'static str> = Position::ALL
+        .iter()
+        .flat_map(|p| p.topics().iter().copied())
+        .collect();
+    topics.sort_unstable();
+    topics.dedup();
+    topics
 }
 
 /// Which bank questions to list.

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::field::FieldError;
+use super::field::{FieldError, HAS_TEXT, PRINTABLE, TextRule};
 use super::vocabulary::names;
 
 /// Largest PDF accepted.
@@ -17,7 +17,20 @@ pub const MAX_CVS_PER_USER: i64 = 20;
 pub const MAX_EXTRACTED_CHARS: usize = 20_000;
 /// How long a presigned upload URL works.
 pub const UPLOAD_URL_SECONDS: u64 = 15 * 60;
-const MAX_TITLE_CHARS: usize = 200;
+
+/// A CV's title: at most 200 characters without control characters (empty means none).
+pub static TITLE: TextRule = TextRule {
+    min_chars: 0,
+    max_chars: Some(200),
+    pattern: Some(&PRINTABLE),
+};
+
+/// A text CV: at most 50,000 characters, not only space.
+pub static TEXT: TextRule = TextRule {
+    min_chars: 1,
+    max_chars: Some(MAX_TEXT_CHARS),
+    pattern: Some(&HAS_TEXT),
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -71,6 +84,7 @@ pub enum CvSource {
 
 /// A CV's metadata as stored and shown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"id": "0196f1c3b1c27e3f8d4b6c7e8f9a0b1c", "title": "Back-end CV", "source": "pdf", "status": "processing", "size_bytes": 48213, "created_at": "2026-11-29T09:31:00Z", "updated_at": "2026-11-29T09:31:00Z"}))]
 pub struct CvRecord {
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -115,8 +129,6 @@ pub enum CvError {
     LimitReached,
     #[error("the file is larger than {limit_bytes} bytes")]
     FileTooLarge { limit_bytes: u64 },
-    #[error("the text is longer than {limit_chars} characters")]
-    TextTooLong { limit_chars: usize },
     #[error("{0}")]
     UnsupportedType(&'static str),
     #[error("No file was uploaded to the URL yet.")]
@@ -136,34 +148,42 @@ pub fn looks_like_pdf(bytes: &[u8]) -> bool {
     bytes.starts_with(b"%PDF-")
 }
 
-/// Parses an optional title: trimmed, 1-200 characters, or absent.
+/// Parses an optional title, kept trimmed; a blank one is no title.
 pub fn parse_title(raw: Option<&str>) -> Result<Option<String>, FieldError> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(title)
-            if title.chars().count() > MAX_TITLE_CHARS || title.chars().any(char::is_control) =>
-        {
-            Err(FieldError::new(
-                "title",
-                "must be at most 200 characters, without control characters",
-            ))
-        }
-        Some(title) => Ok(Some(title.to_owned())),
+    match raw {
+        Some(title) if !TITLE.accepts(title) => Err(FieldError::new(
+            "title",
+            "must be at most 200 characters, without control characters",
+        )),
+        Some(title) if !title.trim().is_empty() => Ok(Some(title.trim().to_owned())),
+        _ => Ok(None),
     }
 }
 
 /// A text CV's text, ready to keep: within the limit, normalised, capped for the LLM.
 pub fn parse_text(raw: &str) -> Result<String, CvError> {
     if raw.chars().count() > MAX_TEXT_CHARS {
-        return Err(CvError::TextTooLong {
-            limit_chars: MAX_TEXT_CHARS,
-        });
+        return Err(CvError::invalid(
+            "text",
+            format!("must be at most {MAX_TEXT_CHARS} characters"),
+        ));
     }
-    let text = cap_for_llm(normalize_text(raw));
-    if text.is_empty() {
+    if !TEXT.accepts(raw) {
         return Err(CvError::invalid("text", "must hold the CV's text"));
     }
-    Ok(text)
+    Ok(cap_for_llm(normalize_text(raw)))
+}
+
+/// The size a presigned upload declares: 1 byte to the largest PDF accepted.
+pub fn parse_upload_size(bytes: u64) -> Result<u64, CvError> {
+    if (1..=MAX_PDF_BYTES).contains(&bytes) {
+        Ok(bytes)
+    } else {
+        Err(CvError::invalid(
+            "content_length",
+            format!("must be 1 to {MAX_PDF_BYTES} bytes (5 MiB)"),
+        ))
+    }
 }
 
 /// The verdict on an uploaded file before extraction: its size and its first bytes.
@@ -221,11 +241,12 @@ mod tests {
 
     #[test]
     fn a_text_cv_over_the_limit_is_measured_in_characters() {
-        let error = parse_text(&"가".repeat(MAX_TEXT_CHARS + 1)).unwrap_err();
-        assert!(
-            matches!(error, CvError::TextTooLong { limit_chars } if limit_chars == MAX_TEXT_CHARS)
-        );
-        assert!(error.to_string().contains("characters"), "{error}");
+        let CvError::Invalid(errors) = parse_text(&"가".repeat(MAX_TEXT_CHARS + 1)).unwrap_err()
+        else {
+            panic!("a field error")
+        };
+        assert_eq!(errors[0].field, "text");
+        assert!(errors[0].message.contains("50000 characters"), "{errors:?}");
         assert!(parse_text(&"가".repeat(MAX_TEXT_CHARS)).is_ok());
         assert!(matches!(parse_text(" \n "), Err(CvError::Invalid(_))));
     }

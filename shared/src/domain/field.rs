@@ -1,7 +1,49 @@
 //! Field errors: what a person must fix in what they sent, collected so every mistake is
 //! reported at once.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::Serialize;
+
+/// What a text field accepts, as given (nothing is trimmed before checking): a length in
+/// characters and a pattern. The API document states the same rule, read from here.
+pub struct TextRule {
+    pub min_chars: usize,
+    pub max_chars: Option<usize>,
+    pub pattern: Option<&'static LazyLock<Regex>>,
+}
+
+impl TextRule {
+    pub fn accepts(&self, raw: &str) -> bool {
+        let chars = raw.chars().count();
+        chars >= self.min_chars
+            && self.max_chars.is_none_or(|max| chars <= max)
+            && self.pattern.is_none_or(|pattern| pattern.is_match(raw))
+    }
+
+    /// The pattern as written, for the API document.
+    pub fn pattern_text(&self) -> Option<&'static str> {
+        self.pattern.map(|pattern| pattern.as_str())
+    }
+}
+
+/// A pattern of the product's own, compiled once. The patterns are constants checked by the
+/// unit tests, so failing to compile one is a programming error caught before release.
+pub fn pattern(source: &'static str) -> Regex {
+    Regex::new(source).unwrap_or_else(|e| panic!("the pattern {source} does not compile: {e}"))
+}
+
+/// Text without control characters that holds something other than space.
+pub static PRINTABLE_NOT_BLANK: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")
+});
+
+/// Text without control characters (possibly empty).
+pub static PRINTABLE: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[^\x00-\x1f\x7f-\x9f]*$"));
+
+/// Text that holds something other than space.
+pub static HAS_TEXT: LazyLock<Regex> = LazyLock::new(|| pattern(r"\S"));
 
 /// A field that failed validation, with what a person should fix.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::bank::Bank;
 use super::evaluation::{Criterion, Evaluation, mean_score};
-use super::field::FieldError;
+use super::field::{FieldError, HAS_TEXT, TextRule};
 use super::vocabulary::{Difficulty, Lang, Position, QuestionKind, names};
 
 pub const MAX_ANSWER_CHARS: usize = 5_000;
@@ -362,20 +362,25 @@ impl Answer {
     }
 }
 
-/// Parses an answer's text: 1-5,000 characters after trimming.
+/// An answer: 1-5,000 characters, not only space.
+pub static ANSWER: TextRule = TextRule {
+    min_chars: 1,
+    max_chars: Some(MAX_ANSWER_CHARS),
+    pattern: Some(&HAS_TEXT),
+};
+
+/// Parses an answer's text, kept trimmed.
 pub fn parse_answer(raw: Option<&str>) -> Result<String, FieldError> {
     let Some(raw) = raw else {
         return Err(FieldError::new("answer", "is required"));
     };
-    let answer = raw.trim();
-    let chars = answer.chars().count();
-    if chars == 0 || chars > MAX_ANSWER_CHARS {
+    if !ANSWER.accepts(raw) {
         return Err(FieldError::new(
             "answer",
-            format!("must be 1 to {MAX_ANSWER_CHARS} characters"),
+            format!("must be 1 to {MAX_ANSWER_CHARS} characters, not only space"),
         ));
     }
-    Ok(answer.to_owned())
+    Ok(raw.trim().to_owned())
 }
 
 /// What can go wrong with an interview, in its own terms.

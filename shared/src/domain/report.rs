@@ -54,6 +54,23 @@ pub struct GroupScore {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "interview_id": "0196f1c4c2d38f4a9e5c7d8f9a0b1c2d", "status": "completed", "position": "be", "lang": "en",
+    "score": 7.0, "complete": true,
+    "scores_by_kind": {"technical": {"score": 7.0, "answers": 1}},
+    "scores_by_topic": {"databases": {"score": 7.0, "answers": 1}},
+    "scores_by_competency": {},
+    "strengths": ["databases: How does a B-tree index speed up a range query?"],
+    "improvements": [],
+    "items": [{
+        "question_id": "q1", "kind": "technical", "question": "How does a B-tree index speed up a range query?",
+        "topic": "databases", "status": "evaluated", "answer": "The tree keeps keys sorted ...",
+        "evaluation": {"grader": "offline", "score": 7, "dimensions": [{"name": "accuracy", "score": 8, "max": 10}],
+            "key_points_covered": ["sorted keys"], "key_points_missed": ["leaf links"], "evidence": ["The tree keeps keys sorted"],
+            "feedback": "You covered 1 of 2 key points. Missing: leaf links."},
+        "example_answer": "A B-tree keeps keys sorted ...", "key_points": ["sorted keys", "leaf links"]
+    }]
+}))]
 pub struct Report {
     pub interview_id: String,
     pub status: InterviewStatus,

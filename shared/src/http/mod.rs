@@ -3,7 +3,8 @@
 //! function answers (`/health`, `/openapi.json`).
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +16,7 @@ use tracing::Instrument;
 
 pub mod current_user;
 pub mod problem;
+pub mod schema;
 
 pub use current_user::CurrentUser;
 pub use problem::{ApiError, PROBLEM_CONTENT_TYPE, Problem};
@@ -142,6 +144,7 @@ fn common_routes() -> Router {
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"status": "ok", "version": "0.1.0"}))]
 pub struct Health {
     pub status: &'static str,
     pub version: &'static str,
@@ -193,6 +196,36 @@ where
             Err(e) => Err(ApiError::BadRequest(e.body_text())),
         }
     }
+}
+
+/// Query parameters whose every rejection is a problem: a malformed query string (a
+/// repeated parameter, an unreadable escape) is a 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| Self(value))
+            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// A JSON number that is a whole number (`3`, or `3.0` as some clients write it).
+pub fn as_whole_number(value: &serde_json::Value) -> Option<u64> {
+    let number = value.as_number()?;
+    number.as_u64().or_else(|| {
+        number
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64)
+            .map(|f| f as u64)
+    })
 }
 
 /// Axum's default body limit, which JSON routes keep.

@@ -93,6 +93,7 @@ impl ApiError {
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"type": "/problems/validation_failed", "title": "Unprocessable Entity", "status": 422, "detail": "the request has invalid fields", "code": "validation_failed", "request_id": "6f1c2a8b-47d2-4e9c-8a5b-6d7e8f9a0b1c", "errors": [{"field": "email", "message": "must be an email address like name@example.com"}]}))]
 pub struct Problem {
     /// Stable problem type, `/problems/<code>`.
     #[serde(rename = "type")]
@@ -185,9 +186,7 @@ impl From<CvError> for ApiError {
             CvError::NotFound => Self::NotFound,
             CvError::LimitReached => Self::conflict("cv_limit_reached", &error),
             CvError::UploadMissing => Self::conflict("upload_missing", &error),
-            CvError::FileTooLarge { .. } | CvError::TextTooLong { .. } => {
-                Self::PayloadTooLarge(error.to_string())
-            }
+            CvError::FileTooLarge { .. } => Self::PayloadTooLarge(error.to_string()),
             CvError::UnsupportedType(detail) => Self::UnsupportedMediaType(detail.to_owned()),
             CvError::Unexpected(cause) => Self::Unexpected(cause),
         }

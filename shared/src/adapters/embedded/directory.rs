@@ -210,8 +210,14 @@ impl BlobStore for DirectoryBlobStore {
 pub fn upload_router(store: Arc<DirectoryBlobStore>) -> Router {
     Router::new()
         .route(&format!("{UPLOAD_PATH}/{{*key}}"), put(receive_upload))
+        // The signature fixes each upload's exact length; this is only the ceiling past which
+        // a body is not even read (axum's default, 2 MB, is below the CVs we accept).
+        .layer(axum::extract::DefaultBodyLimit::max(LARGEST_UPLOAD_BYTES))
         .with_state(store)
 }
+
+/// The largest body the upload route reads, as S3 reads far larger ones.
+const LARGEST_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 
 async fn receive_upload(
     State(store): State<Arc<DirectoryBlobStore>>,

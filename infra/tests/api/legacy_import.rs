@@ -1,7 +1,5 @@
 //! The legacy bank importer on the real legacy files, on both adapter families.
 
-mod common;
-
 use std::path::PathBuf;
 
 use cyi_shared::domain::{Lang, Position};

@@ -1,11 +1,9 @@
 //! Accounts and tokens through the HTTP API, on both adapter families.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{Api, PASSWORD, problem};
+use crate::common::{Api, PASSWORD, TestUser, account, problem};
 use cyi_shared::ports::item_store::query_all;
 use cyi_shared::ports::{Item, ItemKey};
 use cyi_shared::storage::layout::{profile_key, user_blob_prefix, user_partition};
@@ -34,13 +32,10 @@ fn now() -> i64 {
 }
 
 async fn sign_up_log_in_and_read_the_profile(family: Family) {
-    let api = Api::start(family).await;
+    let api = Api::start(family, &[]).await;
     let created = api
-        .request(Method::POST, "/auth/signup")
-        .json(&json!({"username": "Ada.L", "name": " Ada Lovelace ", "email": "Ada@Example.com", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+        .sign_up(&json!({"username": "Ada.L", "name": " Ada Lovelace ", "email": "Ada@Example.com", "password": PASSWORD}))
+        .await;
     assert_eq!(created.status(), 201);
     let account: Value = created.json().await.unwrap();
     assert_eq!(account["username"], "ada.l");
@@ -66,33 +61,30 @@ async fn sign_up_log_in_and_read_the_profile(family: Family) {
 }
 
 async fn the_oauth2_password_form_logs_in(family: Family) {
-    let api = Api::start(family).await;
+    let api = Api::start(family, &[]).await;
     api.user("formuser").await;
     let form = |grant: &'static str| {
-        api.request(Method::POST, "/auth/login")
-            .form(&[
-                ("grant_type", grant),
-                ("username", "formuser"),
-                ("password", PASSWORD),
-            ])
-            .send()
+        [
+            ("grant_type", grant),
+            ("username", "formuser"),
+            ("password", PASSWORD),
+        ]
     };
-    let ok = form("password").await.unwrap();
+    let ok = api.log_in_form(&form("password")).await;
     assert_eq!(ok.status(), 200);
     assert!(ok.json::<Value>().await.unwrap()["access_token"].is_string());
-    let wrong_grant = problem(form("client_credentials").await.unwrap()).await;
+    let wrong_grant = problem(api.log_in_form(&form("client_credentials")).await).await;
     assert_eq!(wrong_grant["status"], 422);
     assert_eq!(wrong_grant["errors"][0]["field"], "grant_type");
 }
 
 async fn every_invalid_field_is_reported_and_nothing_is_created(family: Family) {
-    let api = Api::start(family).await;
+    let api = Api::start(family, &[]).await;
     let response = api
-        .request(Method::POST, "/auth/signup")
-        .json(&json!({"username": "x!", "name": "", "email": "not-an-email", "password": "short"}))
-        .send()
-        .await
-        .unwrap();
+        .sign_up(
+            &json!({"username": "x!", "name": "", "email": "not-an-email", "password": "short"}),
+        )
+        .await;
     assert_eq!(response.status(), 422);
     let body = problem(response).await;
     let mut fields: Vec<&str> = body["errors"]
@@ -104,14 +96,7 @@ async fn every_invalid_field_is_reported_and_nothing_is_created(family: Family) 
     fields.sort();
     assert_eq!(fields, ["email", "name", "password", "username"]);
 
-    let missing = problem(
-        api.request(Method::POST, "/auth/signup")
-            .json(&json!({"username": "someone"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let missing = problem(api.sign_up(&json!({"username": "someone"})).await).await;
     assert_eq!(missing["status"], 422);
     assert_eq!(missing["errors"].as_array().unwrap().len(), 3);
     assert_eq!(missing["errors"][0]["message"], "is required");
@@ -136,44 +121,32 @@ async fn every_invalid_field_is_reported_and_nothing_is_created(family: Family) 
 }
 
 async fn passwords_are_used_whole(family: Family) {
-    let api = Api::start(family).await;
+    let api = Api::start(family, &[]).await;
     let long = format!("{}{}", "a".repeat(100), "Z".repeat(28));
     let created = api
-        .request(Method::POST, "/auth/signup")
-        .json(&json!({"username": "longpass", "name": "L", "email": "l@example.com", "password": long}))
-        .send()
-        .await
-        .unwrap();
+        .sign_up(&json!({"username": "longpass", "name": "L", "email": "l@example.com", "password": long}))
+        .await;
     assert_eq!(created.status(), 201);
     let truncated = &long[..72];
     assert_eq!(api.log_in("longpass", truncated).await.status(), 401);
     assert_eq!(api.log_in("longpass", &long).await.status(), 200);
     let too_long = api
-        .request(Method::POST, "/auth/signup")
-        .json(&json!({"username": "longer", "name": "L", "email": "x@example.com", "password": "p".repeat(129)}))
-        .send()
-        .await
-        .unwrap();
+        .sign_up(&json!({"username": "longer", "name": "L", "email": "x@example.com", "password": "p".repeat(129)}))
+        .await;
     assert_eq!(too_long.status(), 422);
 }
 
 async fn usernames_and_emails_are_unique_ignoring_case(family: Family) {
-    let api = Api::start(family).await;
-    assert_eq!(api.sign_up("grace").await.status(), 201);
+    let api = Api::start(family, &[]).await;
+    assert_eq!(api.sign_up(&account("grace")).await.status(), 201);
     let same_name = api
-        .request(Method::POST, "/auth/signup")
-        .json(&json!({"username": "GRACE", "name": "G", "email": "other@example.com", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+        .sign_up(&json!({"username": "GRACE", "name": "G", "email": "other@example.com", "password": PASSWORD}))
+        .await;
     assert_eq!(same_name.status(), 409);
     assert_eq!(problem(same_name).await["code"], "username_taken");
     let same_email = api
-        .request(Method::POST, "/auth/signup")
-        .json(&json!({"username": "hopper", "name": "G", "email": "GRACE@example.COM", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+        .sign_up(&json!({"username": "hopper", "name": "G", "email": "GRACE@example.COM", "password": PASSWORD}))
+        .await;
     assert_eq!(same_email.status(), 409);
     assert_eq!(problem(same_email).await["code"], "email_taken");
     // The loser of a conflict leaves no claim behind.
@@ -182,7 +155,7 @@ async fn usernames_and_emails_are_unique_ignoring_case(family: Family) {
 }
 
 async fn concurrent_sign_ups_have_exactly_one_winner(family: Family) {
-    let api = Arc::new(Api::start(family).await);
+    let api = Arc::new(Api::start(family, &[]).await);
     let race = |same_username: bool| {
         let api = Arc::clone(&api);
         async move {
@@ -194,11 +167,8 @@ async fn concurrent_sign_ups_have_exactly_one_winner(family: Family) {
                     } else {
                         (format!("mailer{n}"), "shared@example.com".to_owned())
                     };
-                    api.request(Method::POST, "/auth/signup")
-                        .json(&json!({"username": username, "name": "R", "email": email, "password": PASSWORD}))
-                        .send()
+                    api.sign_up(&json!({"username": username, "name": "R", "email": email, "password": PASSWORD}))
                         .await
-                        .unwrap()
                         .status()
                 })
             });
@@ -224,7 +194,7 @@ async fn concurrent_sign_ups_have_exactly_one_winner(family: Family) {
 }
 
 async fn unknown_user_and_wrong_password_look_the_same(family: Family) {
-    let api = Api::start(family).await;
+    let api = Api::start(family, &[]).await;
     api.user("known").await;
     let mut bodies = Vec::new();
     for username in ["known", "nobody-here"] {
@@ -267,7 +237,7 @@ async fn unknown_user_and_wrong_password_look_the_same(family: Family) {
 async fn failed_log_ins_are_throttled_per_username(mut family: Family) {
     let clock = ManualClock::at(now());
     family.services.clock = Arc::new(clock.clone());
-    let api = Api::start(family).await;
+    let api = Api::start(family, &[]).await;
     api.user("target").await;
     api.user("bystander").await;
     for _ in 0..5 {
@@ -301,8 +271,8 @@ async fn bad_tokens_are_refused_with_401(mut family: Family) {
     let clock = ManualClock::at(now());
     family.services.clock = Arc::new(clock.clone());
     let key = family.settings.signing_key.clone().unwrap();
-    let api = Api::start(family).await;
-    let (id, token) = api.user("tokens").await;
+    let api = Api::start(family, &[]).await;
+    let TestUser { id, token } = api.user("tokens").await;
     assert_eq!(api.me(&token).await.status(), 200);
 
     let claims = |change: &dyn Fn(&mut Value)| {
@@ -423,15 +393,10 @@ fn base64_url(text: &str) -> String {
 }
 
 async fn log_out_revokes_every_token(family: Family) {
-    let api = Api::start(family).await;
-    let (_, first) = api.user("leaver").await;
+    let api = Api::start(family, &[]).await;
+    let first = api.user("leaver").await.token;
     let second = api.token("leaver", PASSWORD).await;
-    let logout = api
-        .request(Method::POST, "/auth/logout")
-        .bearer_auth(&first)
-        .send()
-        .await
-        .unwrap();
+    let logout = api.log_out(&first).await;
     assert_eq!(logout.status(), 204);
     assert_eq!(api.me(&first).await.status(), 401);
     assert_eq!(api.me(&second).await.status(), 401);
@@ -440,24 +405,18 @@ async fn log_out_revokes_every_token(family: Family) {
 }
 
 async fn changing_the_password_revokes_tokens(family: Family) {
-    let api = Api::start(family).await;
-    let (_, token) = api.user("changer").await;
+    let api = Api::start(family, &[]).await;
+    let token = api.user("changer").await.token;
     let other = api.token("changer", PASSWORD).await;
-    let change = |current: &str, new: &str| {
-        api.request(Method::PUT, "/auth/password")
-            .bearer_auth(&token)
-            .json(&json!({"current_password": current, "new_password": new}))
-            .send()
-    };
-    let wrong = change("not the password", "brand new secret")
-        .await
-        .unwrap();
+    let wrong = api
+        .change_password(&token, "not the password", "brand new secret")
+        .await;
     assert_eq!(wrong.status(), 422);
     assert_eq!(
         problem(wrong).await["errors"][0]["field"],
         "current_password"
     );
-    let short = change(PASSWORD, "short").await.unwrap();
+    let short = api.change_password(&token, PASSWORD, "short").await;
     assert_eq!(problem(short).await["errors"][0]["field"], "new_password");
     assert_eq!(
         api.me(&other).await.status(),
@@ -466,7 +425,9 @@ async fn changing_the_password_revokes_tokens(family: Family) {
     );
 
     assert_eq!(
-        change(PASSWORD, "brand new secret").await.unwrap().status(),
+        api.change_password(&token, PASSWORD, "brand new secret")
+            .await
+            .status(),
         204
     );
     assert_eq!(api.me(&other).await.status(), 401);
@@ -479,9 +440,9 @@ async fn changing_the_password_revokes_tokens(family: Family) {
 }
 
 async fn deleting_the_account_leaves_nothing_of_the_user(family: Family) {
-    let api = Api::start(family).await;
-    let (id, token) = api.user("doomed").await;
-    let (other_id, _) = api.user("survivor").await;
+    let api = Api::start(family, &[]).await;
+    let TestUser { id, token } = api.user("doomed").await;
+    let other_id = api.user("survivor").await.id;
     // What later features store: items in the user's partition, objects under its prefix.
     let services = api.services();
     for sk in ["CV#1", "INTERVIEW#1", "INTERVIEW#1#ANSWER#q1"] {
@@ -510,13 +471,7 @@ async fn deleting_the_account_leaves_nothing_of_the_user(family: Family) {
         .unwrap();
     api.log_in("doomed", "a wrong guess").await;
 
-    let delete = |password: &str| {
-        api.request(Method::DELETE, "/auth/me")
-            .bearer_auth(&token)
-            .json(&json!({ "password": password }))
-            .send()
-    };
-    let refused = delete("not my password").await.unwrap();
+    let refused = api.delete_account(&token, "not my password").await;
     assert_eq!(refused.status(), 422);
     assert!(
         services
@@ -527,7 +482,7 @@ async fn deleting_the_account_leaves_nothing_of_the_user(family: Family) {
             .is_some()
     );
 
-    assert_eq!(delete(PASSWORD).await.unwrap().status(), 204);
+    assert_eq!(api.delete_account(&token, PASSWORD).await.status(), 204);
     let left = query_all(services.store.as_ref(), &user_partition(&id), "")
         .await
         .unwrap();
@@ -552,5 +507,5 @@ async fn deleting_the_account_leaves_nothing_of_the_user(family: Family) {
     assert_eq!(api.me(&token).await.status(), 401);
     assert_eq!(api.log_in("doomed", PASSWORD).await.status(), 401);
     // The username and email are free again.
-    assert_eq!(api.sign_up("doomed").await.status(), 201);
+    assert_eq!(api.sign_up(&account("doomed")).await.status(), 201);
 }

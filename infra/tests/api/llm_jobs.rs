@@ -1,21 +1,17 @@
 //! The worker's LLM jobs under redelivery and failure, on both adapter families.
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::common::{Api, TestUser};
 use async_trait::async_trait;
-use common::Api;
 use cyi_shared::domain::evaluation::{
     Evaluation, EvaluationRequest, PersonalQuestion, PersonalQuestionsRequest,
 };
 use cyi_shared::domain::job::Job;
 use cyi_shared::llm::offline::OfflineLlm;
 use cyi_shared::ports::{Llm, LlmError};
-use cyi_shared::storage::bank;
 use cyi_shared::testing::Family;
-use reqwest::Method;
 use serde_json::{Value, json};
 
 api_cases!(
@@ -68,29 +64,19 @@ async fn setup(
         competencies: full.competencies.clone(),
         behavioral: full.behavioral[..6].to_vec(),
     };
-    bank::load(family.services.store.as_ref(), &small)
-        .await
-        .unwrap();
-    let api = Api::start(family).await;
-    let (user_id, token) = api.user("worker").await;
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&small).await;
+    let TestUser { id: user_id, token } = api.user("worker").await;
     let cv: Value = api
-        .request(Method::POST, "/cvs")
-        .bearer_auth(&token)
-        .json(&json!({"text": "Built payment APIs in Rust at Acme Inc."}))
-        .send()
+        .create_text_cv(&token, "Built payment APIs in Rust at Acme Inc.", None)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     let position = small.technical[0].position.as_str();
     let interview: Value = api
-        .request(Method::POST, "/interviews")
-        .bearer_auth(&token)
-        .json(&json!({"cv_id": cv["id"], "position": position, "lang": "en", "technical": 1, "behavioral": 0, "personal": personal}))
-        .send()
+        .create_interview(&token, &json!({"cv_id": cv["id"], "position": position, "lang": "en", "technical": 1, "behavioral": 0, "personal": personal}))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -101,15 +87,13 @@ async fn setup(
 async fn three_deliveries_make_one_call_and_one_result(family: Family) {
     let (api, model, user_id, token, interview_id) = setup(family, false, 0).await;
     let submitted = api
-        .request(
-            Method::PUT,
-            &format!("/interviews/{interview_id}/answers/q1"),
+        .answer(
+            &token,
+            &interview_id,
+            "q1",
+            "A B-tree index keeps keys sorted.",
         )
-        .bearer_auth(&token)
-        .json(&json!({"answer": "A B-tree index keeps keys sorted."}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(submitted.status(), 202);
     let job = Job::EvaluateAnswer {
         user_id,
@@ -132,11 +116,8 @@ async fn three_deliveries_make_one_call_and_one_result(family: Family) {
     }
     assert_eq!(model.calls.load(Ordering::SeqCst), 1);
     let report: Value = api
-        .request(Method::GET, &format!("/interviews/{interview_id}/report"))
-        .bearer_auth(&token)
-        .send()
+        .report(&token, &interview_id)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -146,15 +127,7 @@ async fn three_deliveries_make_one_call_and_one_result(family: Family) {
 
 async fn the_last_failed_delivery_leaves_a_visible_failure(family: Family) {
     let (api, model, user_id, token, interview_id) = setup(family, true, 0).await;
-    api.request(
-        Method::PUT,
-        &format!("/interviews/{interview_id}/answers/q1"),
-    )
-    .bearer_auth(&token)
-    .json(&json!({"answer": "An answer."}))
-    .send()
-    .await
-    .unwrap();
+    api.answer(&token, &interview_id, "q1", "An answer.").await;
     let job = Job::EvaluateAnswer {
         user_id,
         interview_id: interview_id.clone(),
@@ -162,11 +135,8 @@ async fn the_last_failed_delivery_leaves_a_visible_failure(family: Family) {
     };
     let services = api.services().clone();
     let report = || async {
-        api.request(Method::GET, &format!("/interviews/{interview_id}/report"))
-            .bearer_auth(&token)
-            .send()
+        api.report(&token, &interview_id)
             .await
-            .unwrap()
             .json::<Value>()
             .await
             .unwrap()
@@ -210,32 +180,13 @@ async fn personal_questions_that_cannot_be_written_are_skipped(family: Family) {
     let last = services.queue.max_receives();
     assert!(cyi_worker::run_job(&services, job, last).await.is_ok());
     let view: Value = api
-        .request(Method::GET, &format!("/interviews/{interview_id}"))
-        .bearer_auth(&token)
-        .send()
+        .interview(&token, &interview_id)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(view["personal_status"], "failed");
-    api.request(
-        Method::PUT,
-        &format!("/interviews/{interview_id}/answers/q1"),
-    )
-    .bearer_auth(&token)
-    .json(&json!({"answer": "An answer."}))
-    .send()
-    .await
-    .unwrap();
-    let next: Value = api
-        .request(Method::GET, &format!("/interviews/{interview_id}/next"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    api.answer(&token, &interview_id, "q1", "An answer.").await;
+    let next: Value = api.next(&token, &interview_id).await.json().await.unwrap();
     assert_eq!(next["status"], "complete");
 }

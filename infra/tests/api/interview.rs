@@ -2,17 +2,14 @@
 //! the quota, question order and selection, the next question, idempotent answers, another
 //! user's interview, bad input, and an interview run to a complete report.
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::common::{Api, TestUser, poll_until, problem, test_bank};
 use async_trait::async_trait;
-use common::{Api, problem, test_bank};
 use cyi_shared::domain::job::Job;
 use cyi_shared::ports::{Delivery, JobQueue, QueueError};
-use cyi_shared::storage::bank;
 use cyi_shared::testing::Family;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -79,70 +76,22 @@ impl JobQueue for RefusingQueue {
     }
 }
 
-async fn with_bank(family: &Family) {
-    bank::load(family.services.store.as_ref(), &test_bank())
-        .await
-        .unwrap();
-}
+/// A CV to interview on: its text, ready at once.
+const CV: &str = "Jane Doe\nAcme Cloud Inc.\n• Led the migration of 40 services to Kubernetes, cutting deploy time by 70%\n• Built a Kafka pipeline for payments in Go\nSkills: Rust, PostgreSQL, Terraform";
 
-/// The API with the bank loaded and, if asked, the worker draining the queue.
-async fn start(family: Family, worker: bool) -> Api {
-    with_bank(&family).await;
-    if worker {
-        let services = family.services.clone();
-        tokio::spawn(cyi_worker::consume(
-            services.clone(),
-            Arc::clone(&services.queue),
-        ));
-    }
-    Api::start(family).await
-}
-
-async fn text_cv(api: &Api, token: &str) -> String {
+async fn an_interview_runs_to_a_complete_report(family: Family) {
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    api.start_worker();
+    let token = api.user("runner").await.token;
     let cv: Value = api
-        .request(Method::POST, "/cvs")
-        .bearer_auth(token)
-        .json(&json!({"text": "Jane Doe\nAcme Cloud Inc.\n• Led the migration of 40 services to Kubernetes, cutting deploy time by 70%\n• Built a Kafka pipeline for payments in Go\nSkills: Rust, PostgreSQL, Terraform"}))
-        .send()
+        .create_text_cv(&token, CV, None)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
-    cv["id"].as_str().unwrap().to_owned()
-}
-
-async fn create(api: &Api, token: &str, body: Value) -> reqwest::Response {
-    api.request(Method::POST, "/interviews")
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn next(api: &Api, token: &str, id: &str) -> reqwest::Response {
-    api.request(Method::GET, &format!("/interviews/{id}/next"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn answer(api: &Api, token: &str, id: &str, question: &str, text: &str) -> reqwest::Response {
-    api.request(Method::PUT, &format!("/interviews/{id}/answers/{question}"))
-        .bearer_auth(token)
-        .json(&json!({ "answer": text }))
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn an_interview_runs_to_a_complete_report(family: Family) {
-    let api = start(family, true).await;
-    let (_, token) = api.user("runner").await;
-    let cv = text_cv(&api, &token).await;
-    let created = create(&api, &token, json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "behavioral": 2, "personal": 2})).await;
+    let cv = cv["id"].as_str().unwrap().to_owned();
+    let created = api.create_interview(&token, &json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "behavioral": 2, "personal": 2})).await;
     assert_eq!(created.status(), 201);
     let interview: Value = created.json().await.unwrap();
     let id = interview["id"].as_str().unwrap().to_owned();
@@ -182,37 +131,34 @@ async fn an_interview_runs_to_a_complete_report(family: Family) {
     );
 
     let mut answered = 0;
-    for _ in 0..60 {
-        let step: Value = next(&api, &token, &id).await.json().await.unwrap();
-        match step["status"].as_str().unwrap() {
-            "question" => {
-                let q = step["id"].as_str().unwrap();
-                let text = "In my last project the situation was slow queries; my task was to fix them. I decided to add a B-tree index so lookups avoid a full table scan, and as a result p99 latency dropped 40%.";
-                assert_eq!(answer(&api, &token, &id, q, text).await.status(), 202);
-                answered += 1;
+    poll_until(
+        "every question answered",
+        Duration::from_secs(20),
+        async || {
+            let step: Value = api.next(&token, &id).await.json().await.unwrap();
+            match step["status"].as_str().unwrap() {
+                "question" => {
+                    let q = step["id"].as_str().unwrap();
+                    let text = "In my last project the situation was slow queries; my task was to fix them. I decided to add a B-tree index so lookups avoid a full table scan, and as a result p99 latency dropped 40%.";
+                    assert_eq!(api.answer(&token, &id, q, text).await.status(), 202);
+                    answered += 1;
+                }
+                "pending" | "complete" => {}
+                other => panic!("unexpected {other}"),
             }
-            "pending" => tokio::time::sleep(Duration::from_millis(100)).await,
-            "complete" => break,
-            other => panic!("unexpected {other}"),
-        }
-    }
+            step
+        },
+        |step| step["status"] == "complete",
+    )
+    .await;
     assert_eq!(answered, 6);
-    let mut report = Value::Null;
-    for _ in 0..100 {
-        report = api
-            .request(Method::GET, &format!("/interviews/{id}/report"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if report["complete"] == true {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let report = poll_until(
+        "every evaluation",
+        Duration::from_secs(20),
+        async || api.report(&token, &id).await.json::<Value>().await.unwrap(),
+        |report| report["complete"] == true,
+    )
+    .await;
     assert_eq!(report["complete"], true, "{report}");
     let items = report["items"].as_array().unwrap();
     assert_eq!(items.len(), 6);
@@ -233,13 +179,7 @@ async fn an_interview_runs_to_a_complete_report(family: Family) {
         );
     }
     assert_eq!(report["scores_by_competency"].as_object().unwrap().len(), 2);
-    let markdown = api
-        .request(Method::GET, &format!("/interviews/{id}/report"))
-        .bearer_auth(&token)
-        .header("accept", "text/markdown")
-        .send()
-        .await
-        .unwrap();
+    let markdown = api.report_markdown(&token, &id).await;
     assert!(
         markdown.headers()["content-type"]
             .to_str()
@@ -249,39 +189,36 @@ async fn an_interview_runs_to_a_complete_report(family: Family) {
     let markdown = markdown.text().await.unwrap();
     assert!(markdown.starts_with("# Interview report"));
     assert!(markdown.contains("Example answer"));
-    let mut history = Value::Null;
-    for _ in 0..50 {
-        history = api
-            .request(Method::GET, "/interviews")
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if history["items"][0]["score"].is_number() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let history = poll_until(
+        "the interview's score in the history",
+        Duration::from_secs(10),
+        async || api.history(&token).await.json::<Value>().await.unwrap(),
+        |history| history["items"][0]["score"].is_number(),
+    )
+    .await;
     assert_eq!(history["items"][0]["id"], id.as_str());
     assert_eq!(history["items"][0]["status"], "completed");
     assert!(history["items"][0]["score"].is_number(), "{history}");
 }
 
 async fn the_quota_holds_under_concurrency(family: Family) {
-    let api = Arc::new(start(family, false).await);
-    let (_, token) = api.user("greedy").await;
-    let cv = text_cv(&api, &token).await;
+    let api = Arc::new(Api::start(family, &[]).await);
+    api.load_bank(&test_bank()).await;
+    let token = api.user("greedy").await.token;
+    let cv: Value = api
+        .create_text_cv(&token, CV, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cv = cv["id"].as_str().unwrap().to_owned();
     let attempts: Vec<_> = (0..20)
         .map(|_| {
             let (api, token, cv) = (Arc::clone(&api), token.clone(), cv.clone());
             tokio::spawn(async move {
-                create(
-                    &api,
+                api.create_interview(
                     &token,
-                    json!({"cv_id": cv, "position": "fe", "lang": "ko", "personal": 0}),
+                    &json!({"cv_id": cv, "position": "fe", "lang": "ko", "personal": 0}),
                 )
                 .await
                 .status()
@@ -301,15 +238,7 @@ async fn the_quota_holds_under_concurrency(family: Family) {
         .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
         .count();
     assert_eq!((created, refused), (5, 15), "{statuses:?}");
-    let history: Value = api
-        .request(Method::GET, "/interviews")
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: Value = api.history(&token).await.json().await.unwrap();
     assert_eq!(history["items"].as_array().unwrap().len(), 5);
     let me: Value = api.me(&token).await.json().await.unwrap();
     assert_eq!(
@@ -319,46 +248,44 @@ async fn the_quota_holds_under_concurrency(family: Family) {
         ),
         (Some(5), Some(0))
     );
-    let refused = create(
-        &api,
-        &token,
-        json!({"cv_id": cv, "position": "fe", "lang": "ko"}),
-    )
-    .await;
+    let refused = api
+        .create_interview(
+            &token,
+            &json!({"cv_id": cv, "position": "fe", "lang": "ko"}),
+        )
+        .await;
     assert_eq!(problem(refused).await["code"], "quota_exhausted");
 }
 
 async fn a_failed_creation_gives_its_unit_back(mut family: Family) {
     family.services.queue = Arc::new(RefusingQueue);
-    let api = start(family, false).await;
-    let (_, token) = api.user("unlucky").await;
-    let cv = text_cv(&api, &token).await;
-    let failed = create(
-        &api,
-        &token,
-        json!({"cv_id": cv, "position": "ai", "lang": "en"}),
-    )
-    .await;
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    let token = api.user("unlucky").await.token;
+    let cv: Value = api
+        .create_text_cv(&token, CV, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cv = cv["id"].as_str().unwrap().to_owned();
+    let failed = api
+        .create_interview(
+            &token,
+            &json!({"cv_id": cv, "position": "ai", "lang": "en"}),
+        )
+        .await;
     assert_eq!(failed.status(), 500);
     assert!(problem(failed).await["request_id"].is_string());
     let me: Value = api.me(&token).await.json().await.unwrap();
     assert_eq!(me["interviews_used"], 0);
-    let history: Value = api
-        .request(Method::GET, "/interviews")
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: Value = api.history(&token).await.json().await.unwrap();
     assert_eq!(history["items"], json!([]));
     // Without personal questions nothing needs the queue at creation.
     assert_eq!(
-        create(
-            &api,
+        api.create_interview(
             &token,
-            json!({"cv_id": cv, "position": "ai", "lang": "en", "personal": 0})
+            &json!({"cv_id": cv, "position": "ai", "lang": "en", "personal": 0})
         )
         .await
         .status(),
@@ -372,24 +299,33 @@ async fn concurrent_identical_answers_are_stored_once_and_queued_once(mut family
         evaluations: AtomicUsize::new(0),
     });
     family.services.queue = counting.clone();
-    let api = Arc::new(start(family, false).await);
-    let (_, token) = api.user("repeater").await;
-    let cv = text_cv(&api, &token).await;
-    let interview: Value = create(
-        &api,
-        &token,
-        json!({"cv_id": cv, "position": "mobile", "lang": "en", "personal": 0}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let api = Arc::new(Api::start(family, &[]).await);
+    api.load_bank(&test_bank()).await;
+    let token = api.user("repeater").await.token;
+    let cv: Value = api
+        .create_text_cv(&token, CV, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cv = cv["id"].as_str().unwrap().to_owned();
+    let interview: Value = api
+        .create_interview(
+            &token,
+            &json!({"cv_id": cv, "position": "mobile", "lang": "en", "personal": 0}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let id = interview["id"].as_str().unwrap().to_owned();
     let submissions: Vec<_> = (0..10)
         .map(|_| {
             let (api, token, id) = (Arc::clone(&api), token.clone(), id.clone());
             tokio::spawn(async move {
-                let response = answer(&api, &token, &id, "q1", "The same careful answer.").await;
+                let response = api
+                    .answer(&token, &id, "q1", "The same careful answer.")
+                    .await;
                 (response.status(), response.json::<Value>().await.unwrap())
             })
         })
@@ -407,53 +343,61 @@ async fn concurrent_identical_answers_are_stored_once_and_queued_once(mut family
         "{receipts:?}"
     );
     assert_eq!(counting.evaluations.load(Ordering::SeqCst), 1);
-    let again = answer(&api, &token, &id, "q1", "  The same careful answer.  ").await;
+    let again = api
+        .answer(&token, &id, "q1", "  The same careful answer.  ")
+        .await;
     assert_eq!(again.status(), 202);
     assert_eq!(counting.evaluations.load(Ordering::SeqCst), 1);
-    let different = answer(&api, &token, &id, "q1", "A different answer.").await;
+    let different = api.answer(&token, &id, "q1", "A different answer.").await;
     assert_eq!(problem(different).await["code"], "already_answered");
-    let view: Value = api
-        .request(Method::GET, &format!("/interviews/{id}"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view: Value = api.interview(&token, &id).await.json().await.unwrap();
     assert_eq!(view["questions"][0]["answered"], true);
     assert_eq!(view["next"]["id"], "q2");
 }
 
 async fn next_is_pending_while_personal_questions_are_written(family: Family) {
     // No worker runs: the personal questions stay unwritten.
-    let api = start(family, false).await;
-    let (_, token) = api.user("waiter").await;
-    let cv = text_cv(&api, &token).await;
-    let interview: Value = create(&api, &token, json!({"cv_id": cv, "position": "ai", "lang": "en", "technical": 1, "behavioral": 0, "personal": 3})).await.json().await.unwrap();
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    let token = api.user("waiter").await.token;
+    let cv: Value = api
+        .create_text_cv(&token, CV, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cv = cv["id"].as_str().unwrap().to_owned();
+    let interview: Value = api.create_interview(&token, &json!({"cv_id": cv, "position": "ai", "lang": "en", "technical": 1, "behavioral": 0, "personal": 3})).await.json().await.unwrap();
     let id = interview["id"].as_str().unwrap();
     assert_eq!(interview["personal_status"], "pending");
     assert_eq!(
-        answer(&api, &token, id, "q1", "An answer.").await.status(),
+        api.answer(&token, id, "q1", "An answer.").await.status(),
         202
     );
-    let pending = next(&api, &token, id).await;
+    let pending = api.next(&token, id).await;
     assert_eq!(pending.headers()["retry-after"], "5");
     assert_eq!(
         pending.json::<Value>().await.unwrap(),
         json!({"status": "pending"})
     );
-    let early = answer(&api, &token, id, "q2", "Too early.").await;
+    let early = api.answer(&token, id, "q2", "Too early.").await;
     assert_eq!(problem(early).await["code"], "question_not_ready");
 }
 
 async fn unseen_questions_come_first(family: Family) {
-    let api = start(family, false).await;
-    let (_, token) = api.user("explorer").await;
-    let cv = text_cv(&api, &token).await;
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    let token = api.user("explorer").await.token;
+    let cv: Value = api
+        .create_text_cv(&token, CV, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cv = cv["id"].as_str().unwrap().to_owned();
     let mut seen = std::collections::BTreeSet::new();
     for round in 0..2 {
-        let interview: Value = create(&api, &token, json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "behavioral": 3, "personal": 0})).await.json().await.unwrap();
+        let interview: Value = api.create_interview(&token, &json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "behavioral": 3, "personal": 0})).await.json().await.unwrap();
         for q in interview["questions"]
             .as_array()
             .unwrap()
@@ -468,15 +412,15 @@ async fn unseen_questions_come_first(family: Family) {
     }
     // The test bank holds four `be` questions: all four have been asked once.
     assert_eq!(seen.len(), 4);
-    let third: Value = create(
-        &api,
-        &token,
-        json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "personal": 0}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let third: Value = api
+        .create_interview(
+            &token,
+            &json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "personal": 0}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(
         third["questions"]
             .as_array()
@@ -489,69 +433,76 @@ async fn unseen_questions_come_first(family: Family) {
 }
 
 async fn another_users_interview_is_not_found(family: Family) {
-    let api = start(family, false).await;
-    let (_, owner) = api.user("owner").await;
-    let (_, intruder) = api.user("intruder").await;
-    let cv = text_cv(&api, &owner).await;
-    let interview: Value = create(
-        &api,
-        &owner,
-        json!({"cv_id": cv, "position": "fe", "lang": "en", "personal": 0}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    let owner = api.user("owner").await.token;
+    let intruder = api.user("intruder").await.token;
+    let cv: Value = api
+        .create_text_cv(&owner, CV, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cv = cv["id"].as_str().unwrap().to_owned();
+    let interview: Value = api
+        .create_interview(
+            &owner,
+            &json!({"cv_id": cv, "position": "fe", "lang": "en", "personal": 0}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let id = interview["id"].as_str().unwrap();
-    for (method, path) in [
-        (Method::GET, format!("/interviews/{id}")),
-        (Method::GET, format!("/interviews/{id}/next")),
-        (Method::GET, format!("/interviews/{id}/report")),
-        (Method::PUT, format!("/interviews/{id}/answers/q1")),
+    for (method, path, response) in [
+        (
+            Method::GET,
+            format!("/interviews/{id}"),
+            api.interview(&intruder, id).await,
+        ),
+        (
+            Method::GET,
+            format!("/interviews/{id}/next"),
+            api.next(&intruder, id).await,
+        ),
+        (
+            Method::GET,
+            format!("/interviews/{id}/report"),
+            api.report(&intruder, id).await,
+        ),
+        (
+            Method::PUT,
+            format!("/interviews/{id}/answers/q1"),
+            api.answer(&intruder, id, "q1", "mine now").await,
+        ),
     ] {
-        let response = api
-            .request(method.clone(), &path)
-            .bearer_auth(&intruder)
-            .json(&json!({"answer": "mine now"}))
-            .send()
-            .await
-            .unwrap();
         assert_eq!(response.status(), 404, "{method} {path}");
     }
-    let history: Value = api
-        .request(Method::GET, "/interviews")
-        .bearer_auth(&intruder)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: Value = api.history(&intruder).await.json().await.unwrap();
     assert_eq!(history["items"], json!([]));
     // The intruder cannot start an interview from the owner's CV either.
-    let stolen = create(
-        &api,
-        &intruder,
-        json!({"cv_id": cv, "position": "fe", "lang": "en"}),
-    )
-    .await;
+    let stolen = api
+        .create_interview(
+            &intruder,
+            &json!({"cv_id": cv, "position": "fe", "lang": "en"}),
+        )
+        .await;
     assert_eq!(problem(stolen).await["code"], "cv_not_found");
-    let view: Value = api
-        .request(Method::GET, &format!("/interviews/{id}"))
-        .bearer_auth(&owner)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view: Value = api.interview(&owner, id).await.json().await.unwrap();
     assert_eq!(view["questions"][0]["answered"], false);
 }
 
 async fn bad_input_names_the_field(family: Family) {
-    let api = start(family, false).await;
-    let (id, token) = api.user("sloppy").await;
-    let cv = text_cv(&api, &token).await;
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    let TestUser { id, token } = api.user("sloppy").await;
+    let cv: Value = api
+        .create_text_cv(&token, CV, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cv = cv["id"].as_str().unwrap().to_owned();
     let cases = [
         (json!({"position": "be", "lang": "en"}), "cv_id"),
         (
@@ -581,7 +532,7 @@ async fn bad_input_names_the_field(family: Family) {
         ),
     ];
     for (body, field) in cases {
-        let response = create(&api, &token, body.clone()).await;
+        let response = api.create_interview(&token, &body).await;
         assert_eq!(response.status(), 422, "{body}");
         let errors = problem(response).await["errors"].clone();
         assert!(
@@ -593,16 +544,17 @@ async fn bad_input_names_the_field(family: Family) {
             "{body}: {errors}"
         );
     }
-    let interview: Value = create(
-        &api,
-        &token,
-        json!({"cv_id": cv, "position": "be", "lang": "en", "personal": 0}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let interview: Value = api
+        .create_interview(
+            &token,
+            &json!({"cv_id": cv, "position": "be", "lang": "en", "personal": 0}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let iid = interview["id"].as_str().unwrap();
+    // Malformed answers, so the request is built by hand.
     for body in [
         json!({}),
         json!({"answer": ""}),
@@ -621,9 +573,7 @@ async fn bad_input_names_the_field(family: Family) {
         assert_eq!(problem(response).await["errors"][0]["field"], "answer");
     }
     assert_eq!(
-        answer(&api, &token, iid, "q99", "An answer.")
-            .await
-            .status(),
+        api.answer(&token, iid, "q99", "An answer.").await.status(),
         404
     );
     let me: Value = api.me(&token).await.json().await.unwrap();
@@ -634,34 +584,30 @@ async fn bad_input_names_the_field(family: Family) {
 }
 
 async fn the_cv_must_be_yours_and_ready(family: Family) {
-    let api = start(family, false).await;
-    let (_, token) = api.user("early").await;
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    let token = api.user("early").await.token;
     let pdf: Value = api
-        .request(Method::POST, "/cvs")
-        .bearer_auth(&token)
-        .header("content-type", "application/pdf")
-        .body(b"%PDF-1.7\nnot really\n%%EOF\n".to_vec())
-        .send()
+        .upload_pdf(&token, None, b"%PDF-1.7\nnot really\n%%EOF\n".to_vec())
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
-    let not_ready = create(
-        &api,
-        &token,
-        json!({"cv_id": pdf["id"], "position": "be", "lang": "en"}),
-    )
-    .await;
+    let not_ready = api
+        .create_interview(
+            &token,
+            &json!({"cv_id": pdf["id"], "position": "be", "lang": "en"}),
+        )
+        .await;
     assert_eq!(not_ready.status(), 409);
     let body = problem(not_ready).await;
     assert_eq!(body["code"], "cv_not_ready");
     assert!(body["detail"].as_str().unwrap().contains("processing"));
-    let missing = create(
-        &api,
-        &token,
-        json!({"cv_id": "0".repeat(32), "position": "be", "lang": "en"}),
-    )
-    .await;
+    let missing = api
+        .create_interview(
+            &token,
+            &json!({"cv_id": "0".repeat(32), "position": "be", "lang": "en"}),
+        )
+        .await;
     assert_eq!(problem(missing).await["code"], "cv_not_found");
 }

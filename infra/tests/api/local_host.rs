@@ -1,41 +1,8 @@
 //! The local host as a client meets it: real HTTP on a free loopback port.
 
-use std::time::Duration;
-
-use cyi_shared::Services;
-use cyi_shared::ports::QueueSettings;
-use cyi_shared::testing::test_settings;
+use crate::common::{Api, embedded};
+use reqwest::Method;
 use serde_json::Value;
-
-struct Host {
-    base: String,
-    client: reqwest::Client,
-    _dir: tempfile::TempDir,
-}
-
-async fn start(cors: &[&str]) -> Host {
-    let dir = tempfile::tempdir().unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (services, parts) = Services::embedded(
-        dir.path(),
-        &base,
-        QueueSettings::PRODUCTION,
-        &test_settings(),
-    )
-    .unwrap();
-    let cors: Vec<String> = cors.iter().map(|o| (*o).to_owned()).collect();
-    let app = cyi_infra::app(services, Some(&parts), &cors);
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    Host {
-        base,
-        client: reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap(),
-        _dir: dir,
-    }
-}
 
 fn problem_content_type(response: &reqwest::Response) -> &str {
     response
@@ -47,13 +14,8 @@ fn problem_content_type(response: &reqwest::Response) -> &str {
 
 #[tokio::test]
 async fn health_answers_json() {
-    let host = start(&[]).await;
-    let response = host
-        .client
-        .get(format!("{}/health", host.base))
-        .send()
-        .await
-        .unwrap();
+    let api = Api::start(embedded().await, &[]).await;
+    let response = api.health().await;
     assert_eq!(response.status(), 200);
     assert!(response.headers().contains_key("x-request-id"));
     let body: Value = response.json().await.unwrap();
@@ -62,10 +24,9 @@ async fn health_answers_json() {
 
 #[tokio::test]
 async fn unknown_route_is_a_404_problem_with_the_request_id() {
-    let host = start(&[]).await;
-    let response = host
-        .client
-        .get(format!("{}/no/such/route", host.base))
+    let api = Api::start(embedded().await, &[]).await;
+    let response = api
+        .request(Method::GET, "/no/such/route")
         .header("x-request-id", "trace-me-123")
         .send()
         .await
@@ -81,10 +42,9 @@ async fn unknown_route_is_a_404_problem_with_the_request_id() {
 
 #[tokio::test]
 async fn a_malformed_request_id_is_replaced() {
-    let host = start(&[]).await;
-    let response = host
-        .client
-        .get(format!("{}/health", host.base))
+    let api = Api::start(embedded().await, &[]).await;
+    let response = api
+        .request(Method::GET, "/health")
         .header("x-request-id", "bad id with spaces")
         .send()
         .await
@@ -96,13 +56,8 @@ async fn a_malformed_request_id_is_replaced() {
 
 #[tokio::test]
 async fn wrong_method_is_a_405_problem() {
-    let host = start(&[]).await;
-    let response = host
-        .client
-        .delete(format!("{}/health", host.base))
-        .send()
-        .await
-        .unwrap();
+    let api = Api::start(embedded().await, &[]).await;
+    let response = api.request(Method::DELETE, "/health").send().await.unwrap();
     assert_eq!(response.status(), 405);
     assert_eq!(problem_content_type(&response), "application/problem+json");
     let body: Value = response.json().await.unwrap();
@@ -111,16 +66,8 @@ async fn wrong_method_is_a_405_problem() {
 
 #[tokio::test]
 async fn served_openapi_document_is_the_one_generated_from_the_code() {
-    let host = start(&[]).await;
-    let served: Value = host
-        .client
-        .get(format!("{}/openapi.json", host.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let api = Api::start(embedded().await, &[]).await;
+    let served: Value = api.openapi().await.json().await.unwrap();
     let generated: Value = serde_json::from_str(&cyi_infra::openapi_json()).unwrap();
     assert_eq!(
         served, generated,
@@ -131,10 +78,9 @@ async fn served_openapi_document_is_the_one_generated_from_the_code() {
 
 #[tokio::test]
 async fn cors_allows_only_configured_origins() {
-    let host = start(&["http://localhost:5173"]).await;
+    let api = Api::start(embedded().await, &["http://localhost:5173"]).await;
     let preflight = |origin: &'static str| {
-        host.client
-            .request(reqwest::Method::OPTIONS, format!("{}/health", host.base))
+        api.request(Method::OPTIONS, "/health")
             .header("origin", origin)
             .header("access-control-request-method", "GET")
             .header("access-control-request-headers", "authorization")

@@ -1,0 +1,13 @@
+//! The API as a client meets it, over real HTTP on a free loopback port: one test binary, most
+//! cases on both adapter families (embedded and AWS on moto).
+
+#[macro_use]
+mod common;
+
+mod auth;
+mod bank_browse;
+mod cv;
+mod interview;
+mod legacy_import;
+mod llm_jobs;
+mod local_host;
