@@ -22,6 +22,13 @@ pub async fn serve_http(routes: impl FnOnce(Services) -> Router) -> Result<(), B
     lambda_http::run(app).await
 }
 
+/// Runs an HTTP function that needs no configuration and no adapters (the page's files):
+/// its routes behind API Gateway, with the shared layers.
+pub async fn serve_routes(routes: Router) -> Result<(), BoxError> {
+    telemetry::init();
+    lambda_http::run(http::finish(routes, &[])).await
+}
+
 /// Runs the queue consumer: each SQS batch goes to `process`, which returns the ids of the
 /// messages that failed; only those are retried (`ReportBatchItemFailures`).
 pub async fn serve_queue<F, Fut>(process: F) -> Result<(), BoxError>

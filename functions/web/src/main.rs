@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    cyi_shared::lambda::serve_http(|_| cyi_web::router()).await
+    cyi_shared::lambda::serve_routes(cyi_web::router()).await
 }

@@ -1,0 +1,97 @@
+// An evaluation as the candidate reads it: the score, the feedback, the key points covered and
+// missed, the evidence quoted from the answer, and the STAR parts of a behavioral answer.
+// Every string from the model is rendered as text.
+import { html } from '../lib/html.js';
+import { t, tv } from '../i18n/index.js';
+
+/** @typedef {import('../api.js').Evaluation} Evaluation */
+
+/**
+ * @param {number} score out of 10
+ * @returns {'good' | 'mid' | 'low'}
+ */
+export function scoreTone(score) {
+  return score >= 7 ? 'good' : score >= 4 ? 'mid' : 'low';
+}
+
+/** @param {{ score: number, max?: number, label?: string }} props */
+export function ScorePill({ score, max = 10, label }) {
+  return html`<span class=${`score-pill score-${scoreTone((score / max) * 10)}`}>
+    ${label ? html`<span class="sr-only">${label} </span>` : null}<strong>${score}</strong><span class="score-max">/${max}</span>
+  </span>`;
+}
+
+/**
+ * @param {{ evaluation: Evaluation, lang: string, full?: boolean, idPrefix: string }} props
+ * `lang` is the interview's language, in which the model wrote.
+ */
+export function EvaluationView({ evaluation, lang, full = false, idPrefix }) {
+  const covered = evaluation.key_points_covered ?? [];
+  const missed = evaluation.key_points_missed ?? [];
+  const evidence = evaluation.evidence ?? [];
+  const details = html`
+    ${evaluation.dimensions.length
+      ? html`<div class="eval-block">
+          <h5>${t('eval.dimensions')}</h5>
+          <ul class="dimensions">
+            ${evaluation.dimensions.map(
+              (d) => html`<li>
+                <span class="dim-name">${tv('dimension', d.name, d.name)}</span>
+                <span class="dim-bar" aria-hidden="true"><span class=${`dim-fill w-${Math.round((Math.min(d.score, d.max) / Math.max(d.max, 1)) * 20) * 5}`}></span></span>
+                <span class="dim-score">${d.score}/${d.max}</span>
+                ${d.reason ? html`<span class="dim-reason" lang=${lang}>${d.reason}</span>` : null}
+              </li>`,
+            )}
+          </ul>
+        </div>`
+      : null}
+    ${evaluation.star
+      ? html`<div class="eval-block">
+          <h5>${t('eval.star')}</h5>
+          <ul class="star">
+            ${/** @type {const} */ (['situation', 'task', 'action', 'result']).map((part) => {
+              const has = evaluation.star?.[part];
+              return html`<li class=${has ? 'yes' : 'no'}>
+                <span aria-hidden="true">${has ? '✓' : '–'}</span> ${tv('star', part)}
+                <span class="sr-only">${has ? t('eval.present') : t('eval.absent')}</span>
+              </li>`;
+            })}
+          </ul>
+        </div>`
+      : null}
+    ${covered.length
+      ? html`<div class="eval-block">
+          <h5>${t('eval.covered')}</h5>
+          <ul class="points points-covered" lang=${lang}>
+            ${covered.map((p) => html`<li><span class="mark" aria-hidden="true">✓</span>${p}</li>`)}
+          </ul>
+        </div>`
+      : null}
+    ${missed.length
+      ? html`<div class="eval-block">
+          <h5>${t('eval.missed')}</h5>
+          <ul class="points points-missed" lang=${lang}>
+            ${missed.map((p) => html`<li><span class="mark" aria-hidden="true">✗</span>${p}</li>`)}
+          </ul>
+        </div>`
+      : null}
+    ${evidence.length
+      ? html`<div class="eval-block">
+          <h5>${t('eval.evidence')}</h5>
+          ${evidence.map((quote) => html`<blockquote class="evidence" lang=${lang}>${quote}</blockquote>`)}
+        </div>`
+      : null}
+  `;
+  return html`<div class="evaluation">
+    <div class="eval-head">
+      <${ScorePill} score=${evaluation.score} label=${t('eval.score')} />
+      <p class="eval-feedback" lang=${lang}>${evaluation.feedback}</p>
+    </div>
+    ${full
+      ? details
+      : html`<details class="eval-details" id=${`${idPrefix}-details`}>
+          <summary>${t('eval.details')}</summary>
+          ${details}
+        </details>`}
+  </div>`;
+}
