@@ -3,14 +3,18 @@
 //! user's interview, bad input, and an interview run to a complete report.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::common::{Api, TestUser, poll_until, problem, test_bank};
 use async_trait::async_trait;
+use cyi_shared::domain::interview::QUEUED_LEASE_SECONDS;
 use cyi_shared::domain::job::Job;
-use cyi_shared::ports::{Delivery, JobQueue, QueueError};
-use cyi_shared::testing::Family;
+use cyi_shared::ports::{
+    Condition, Delivery, Item, ItemKey, ItemStore, JobQueue, Page, Query, QueueError, StoreError,
+    Update, WriteOp,
+};
+use cyi_shared::testing::{Family, ManualClock};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -24,12 +28,25 @@ api_cases!(
     another_users_interview_is_not_found,
     bad_input_names_the_field,
     the_cv_must_be_yours_and_ready,
+    an_answer_whose_unqueued_mark_failed_is_queued_again_after_its_lease,
 );
 
 /// Counts the jobs sent, by kind, around the family's real queue.
 struct CountingQueue {
     inner: Arc<dyn JobQueue>,
+    /// While set, every message is refused, as in an SQS outage.
+    refusing: AtomicBool,
     evaluations: AtomicUsize,
+}
+
+impl CountingQueue {
+    fn around(inner: &Arc<dyn JobQueue>) -> Arc<Self> {
+        Arc::new(Self {
+            inner: Arc::clone(inner),
+            refusing: AtomicBool::new(false),
+            evaluations: AtomicUsize::new(0),
+        })
+    }
 }
 
 #[async_trait]
@@ -38,6 +55,9 @@ impl JobQueue for CountingQueue {
         self.inner.max_receives()
     }
     async fn send_raw(&self, body: String) -> Result<String, QueueError> {
+        if self.refusing.load(Ordering::SeqCst) {
+            return Err(QueueError::backend(anyhow::anyhow!("queue unavailable")));
+        }
         if matches!(serde_json::from_str(&body), Ok(Job::EvaluateAnswer { .. })) {
             self.evaluations.fetch_add(1, Ordering::SeqCst);
         }
@@ -294,10 +314,7 @@ async fn a_failed_creation_gives_its_unit_back(mut family: Family) {
 }
 
 async fn concurrent_identical_answers_are_stored_once_and_queued_once(mut family: Family) {
-    let counting = Arc::new(CountingQueue {
-        inner: Arc::clone(&family.services.queue),
-        evaluations: AtomicUsize::new(0),
-    });
+    let counting = CountingQueue::around(&family.services.queue);
     family.services.queue = counting.clone();
     let api = Arc::new(Api::start(family, &[]).await);
     api.load_bank(&test_bank()).await;
@@ -610,4 +627,92 @@ async fn the_cv_must_be_yours_and_ready(family: Family) {
         )
         .await;
     assert_eq!(problem(missing).await["code"], "cv_not_found");
+}
+
+/// The family's store, except that marking an answer `unqueued` fails, as a throttled table
+/// would right after the queue refused its job.
+struct UnqueuedMarksFail(Arc<dyn ItemStore>);
+
+#[async_trait]
+impl ItemStore for UnqueuedMarksFail {
+    async fn get(&self, key: &ItemKey) -> Result<Option<Item>, StoreError> {
+        self.0.get(key).await
+    }
+    async fn put(&self, item: Item, condition: Option<Condition>) -> Result<(), StoreError> {
+        self.0.put(item, condition).await
+    }
+    async fn update(
+        &self,
+        key: &ItemKey,
+        updates: Vec<Update>,
+        condition: Option<Condition>,
+    ) -> Result<Item, StoreError> {
+        let unqueued = Update::set("evaluation_status", "unqueued");
+        if updates.contains(&unqueued) {
+            return Err(StoreError::backend(anyhow::anyhow!("throttled")));
+        }
+        self.0.update(key, updates, condition).await
+    }
+    async fn delete(&self, key: &ItemKey, condition: Option<Condition>) -> Result<(), StoreError> {
+        self.0.delete(key, condition).await
+    }
+    async fn query(&self, query: Query) -> Result<Page, StoreError> {
+        self.0.query(query).await
+    }
+    async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
+        self.0.transact(ops).await
+    }
+}
+
+async fn an_answer_whose_unqueued_mark_failed_is_queued_again_after_its_lease(mut family: Family) {
+    let clock = ManualClock::at(time::OffsetDateTime::now_utc().unix_timestamp());
+    family.services.clock = Arc::new(clock.clone());
+    let queue = CountingQueue::around(&family.services.queue);
+    family.services.queue = queue.clone();
+    family.services.store = Arc::new(UnqueuedMarksFail(Arc::clone(&family.services.store)));
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    let token = api.user("stuck").await.token;
+    let cv: Value = api
+        .create_text_cv(&token, CV, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let created: Value = api
+        .create_interview(
+            &token,
+            &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "personal": 0}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+
+    // The queue refuses the job and the mark that would say so fails too.
+    queue.refusing.store(true, Ordering::SeqCst);
+    let refused = api.answer(&token, id, "q1", "An answer.").await;
+    assert_eq!(refused.status(), 500);
+    queue.refusing.store(false, Ordering::SeqCst);
+
+    // Within its lease the answer counts as queued: the same answer again sends nothing.
+    let again = api.answer(&token, id, "q1", "An answer.").await;
+    assert_eq!(again.status(), 202);
+    assert_eq!(queue.evaluations.load(Ordering::SeqCst), 0);
+
+    // Past its lease without a result the job is taken as lost and sent again, once.
+    clock.advance(QUEUED_LEASE_SECONDS + 1);
+    let resent = api.answer(&token, id, "q1", "An answer.").await;
+    assert_eq!(resent.status(), 202);
+    let receipt: Value = resent.json().await.unwrap();
+    assert_eq!(receipt["evaluation_status"], "queued");
+    assert_eq!(queue.evaluations.load(Ordering::SeqCst), 1);
+    let once_more = api.answer(&token, id, "q1", "An answer.").await;
+    assert_eq!(once_more.status(), 202);
+    assert_eq!(
+        queue.evaluations.load(Ordering::SeqCst),
+        1,
+        "queued again: nothing sent"
+    );
 }

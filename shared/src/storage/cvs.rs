@@ -5,11 +5,10 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::layout::{CV_PREFIX, attr, cv_key, cv_text_key, profile_key, user_partition};
+use super::layout::{CV_PREFIX, attr, cv_key, cv_text_key, profile_key};
 use super::{Transaction, TransactionFailure};
 use crate::domain::cv::{CvError, CvRecord, CvStatus, FailureReason, MAX_CVS_PER_USER};
-use crate::ports::item_store::query_every_page;
-use crate::ports::{Condition, Item, ItemStore, Query, StoreError, Update, WriteOp};
+use crate::ports::{Condition, Item, ItemStore, StoreError, Update, WriteOp};
 
 #[derive(Clone)]
 pub struct CvStore {
@@ -119,15 +118,7 @@ impl CvStore {
 
     /// The user's CVs, newest first.
     pub async fn list(&self, user_id: &str) -> Result<Vec<CvRecord>, StoreError> {
-        let query = Query {
-            descending: true,
-            ..Query::prefix(user_partition(user_id), CV_PREFIX)
-        };
-        query_every_page(self.store.as_ref(), query)
-            .await?
-            .into_iter()
-            .map(Item::decode)
-            .collect()
+        super::newest_first(self.store.as_ref(), user_id, CV_PREFIX).await
     }
 
     /// Moves a CV out of `from`, to a status or to `failed` with a reason. `None` when the

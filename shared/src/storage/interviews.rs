@@ -16,8 +16,8 @@ use crate::domain::evaluation::Evaluation;
 use crate::domain::interview::{
     Answer, EvaluationStatus, Interview, InterviewError, InterviewQuestion, PersonalStatus, Seen,
 };
-use crate::ports::item_store::{query_all, query_every_page};
-use crate::ports::{Condition, Item, ItemKey, ItemStore, Query, StoreError, Update, WriteOp};
+use crate::ports::item_store::query_all;
+use crate::ports::{Condition, Item, ItemKey, ItemStore, StoreError, Update, WriteOp};
 
 #[derive(Clone)]
 pub struct InterviewStore {
@@ -167,15 +167,7 @@ impl InterviewStore {
 
     /// The user's interviews, newest first.
     pub async fn list(&self, user_id: &str) -> Result<Vec<Interview>, StoreError> {
-        let query = Query {
-            descending: true,
-            ..Query::prefix(user_partition(user_id), INTERVIEW_PREFIX)
-        };
-        query_every_page(self.store.as_ref(), query)
-            .await?
-            .into_iter()
-            .map(Item::decode)
-            .collect()
+        super::newest_first(self.store.as_ref(), user_id, INTERVIEW_PREFIX).await
     }
 
     /// Fills the personal slots with the questions written for them and marks them ready,

@@ -65,6 +65,23 @@ impl<L: Copy> Default for Transaction<L> {
     }
 }
 
+/// Every item of a user's partition under a prefix, decoded, newest first (ids sort by time).
+pub(crate) async fn newest_first<T: serde::de::DeserializeOwned>(
+    store: &dyn ItemStore,
+    user_id: &str,
+    prefix: &str,
+) -> Result<Vec<T>, StoreError> {
+    let query = crate::ports::Query {
+        descending: true,
+        ..crate::ports::Query::prefix(layout::user_partition(user_id), prefix)
+    };
+    crate::ports::item_store::query_every_page(store, query)
+        .await?
+        .into_iter()
+        .map(crate::ports::Item::decode)
+        .collect()
+}
+
 /// A failure of a port is unexpected in every feature's terms: it becomes the feature's
 /// `Unexpected`, its cause kept for the logs.
 macro_rules! port_failures_are_unexpected {
