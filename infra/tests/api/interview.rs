@@ -29,6 +29,7 @@ api_cases!(
     bad_input_names_the_field,
     the_cv_must_be_yours_and_ready,
     an_answer_whose_unqueued_mark_failed_is_queued_again_after_its_lease,
+    an_interview_stored_before_questions_had_states_takes_answers,
 );
 
 /// Counts the jobs sent, by kind, around the family's real queue.
@@ -715,4 +716,43 @@ async fn an_answer_whose_unqueued_mark_failed_is_queued_again_after_its_lease(mu
         1,
         "queued again: nothing sent"
     );
+}
+
+async fn an_interview_stored_before_questions_had_states_takes_answers(family: Family) {
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    let user = api.user("veteran").await;
+    let cv: Value = api
+        .create_text_cv(&user.token, CV, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let created: Value = api
+        .create_interview(
+            &user.token,
+            &json!({"cv_id": cv["id"], "position": "fe", "lang": "en", "personal": 0}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    // As an interview written before the per-question states existed.
+    let key = cyi_shared::storage::layout::interview_key(&user.id, id);
+    api.services()
+        .store
+        .update(&key, vec![Update::Remove("state#q1".into())], None)
+        .await
+        .unwrap();
+    assert_eq!(
+        api.answer(&user.token, id, "q1", "An answer.")
+            .await
+            .status(),
+        202
+    );
+    let again = api.answer(&user.token, id, "q1", "Another answer.").await;
+    assert_eq!(problem(again).await["code"], "already_answered");
+    let missing = api.answer(&user.token, id, "q99", "An answer.").await;
+    assert_eq!(missing.status(), 404);
 }

@@ -1,7 +1,11 @@
 //! Password hashing: argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane), on the
-//! blocking pool so hashing never stalls the async threads.
+//! blocking pool so hashing never stalls the async threads, at most one hash per core at a
+//! time: more would only share the cores, slowing every log-in and starving the store's
+//! writes on the same pool.
 
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
+
+use tokio::sync::Semaphore;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -33,16 +37,28 @@ fn verify_now(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Hashes running at once: one per core.
+static HASHING: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+
+/// Runs hashing work on the blocking pool, once a core is free for it.
+async fn on_a_core<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let _core = HASHING.acquire().await?;
+    Ok(tokio::task::spawn_blocking(work).await?)
+}
+
 /// A PHC-format argon2id hash of the password.
 pub async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_now(&password)).await?
+    on_a_core(move || hash_now(&password)).await?
 }
 
 /// Whether the password matches the hash. With no hash (an unknown user) it still spends the
 /// time of a verification, against a hash of a random password, so the answer's timing does
 /// not reveal which usernames exist.
 pub async fn verify(password: String, hash: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || match hash {
+    on_a_core(move || match hash {
         Some(hash) => verify_now(&password, &hash),
         None => {
             verify_now(&password, dummy_hash());

@@ -117,13 +117,14 @@ impl InterviewJobs {
             count: slots.len(),
         };
         let written = self.llm.personal_questions(&request).await?;
-        for (slot, question) in slots.into_iter().zip(written) {
+        let filled: Vec<usize> = slots.iter().copied().take(written.len()).collect();
+        for (&slot, question) in filled.iter().zip(written) {
             interview.questions[slot].text = Some(question.text);
             interview.questions[slot].criteria = question.criteria;
         }
         Ok(self
             .interviews
-            .record_personal_questions(user_id, &interview.id, &interview.questions)
+            .record_personal_questions(user_id, &interview.id, &interview.questions, &filled)
             .await?)
     }
 

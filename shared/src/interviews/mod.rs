@@ -164,13 +164,26 @@ impl Interviews {
             evaluation: None,
             failure_reason: None,
         };
-        if !self.repo.insert_answer(user_id, &stored).await? {
-            // A concurrent submission won: answer as the resubmission it now is.
-            return self
-                .resubmission(user_id, interview_id, question_id, &stored.answer)
-                .await;
+        if self.repo.insert_answer(user_id, &stored, false).await? {
+            return self.queue_evaluation(user_id, stored, true).await;
         }
-        self.queue_evaluation(user_id, stored, true).await
+        let interview = self.get(user_id, interview_id).await?;
+        let Some(question) = interview.question(question_id) else {
+            return Err(InterviewError::NotFound);
+        };
+        if question.text.is_none() {
+            return Err(InterviewError::QuestionNotReady);
+        }
+        // Written and unanswered, yet not open: an interview from before questions had
+        // states. It takes the answer under the condition it exists.
+        if !interview.answered.contains(question_id)
+            && self.repo.insert_answer(user_id, &stored, true).await?
+        {
+            return self.queue_evaluation(user_id, stored, true).await;
+        }
+        // A concurrent submission won, or this is the same answer again.
+        self.resubmission(user_id, interview_id, question_id, &stored.answer)
+            .await
     }
 
     async fn resubmission(

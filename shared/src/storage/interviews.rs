@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::layout::{
-    INTERVIEW_PREFIX, answer_key, answer_prefix, attr, interview_key, profile_key,
+    INTERVIEW_PREFIX, answer_key, answer_prefix, attr, interview_key, profile_key, question_state,
     seen_behavioral_key, seen_technical_key, user_partition,
 };
 use super::{Transaction, TransactionFailure};
@@ -35,6 +35,19 @@ fn rfc3339(at: time::OffsetDateTime) -> Result<Value, StoreError> {
     at.format(&time::format_description::well_known::Rfc3339)
         .map(Value::from)
         .map_err(StoreError::backend)
+}
+
+/// An interview item with the state of each question beside the interview's fields.
+fn with_question_states(mut item: Item, questions: &[InterviewQuestion]) -> Item {
+    for question in questions {
+        let state = match question.text {
+            Some(_) => question_state::OPEN,
+            None => question_state::WRITING,
+        };
+        item.attrs
+            .insert(attr::question_state(&question.id), Value::from(state));
+    }
+    item
 }
 
 /// A write whose condition failing means "someone else got there first", which the caller
@@ -96,7 +109,10 @@ impl InterviewStore {
         transaction.push(
             NewInterviewWrite::Interview,
             WriteOp::Put {
-                item: Item::of(interview_key(user_id, &interview.id), interview)?,
+                item: with_question_states(
+                    Item::of(interview_key(user_id, &interview.id), interview)?,
+                    &interview.questions,
+                ),
                 condition: Some(Condition::Absent),
             },
         );
@@ -170,24 +186,30 @@ impl InterviewStore {
         super::newest_first(self.store.as_ref(), user_id, INTERVIEW_PREFIX).await
     }
 
-    /// Fills the personal slots with the questions written for them and marks them ready,
-    /// unless an earlier delivery already did.
+    /// Fills the personal slots with the questions written for them and marks them ready
+    /// and open, unless an earlier delivery already did.
     pub async fn record_personal_questions(
         &self,
         user_id: &str,
         interview_id: &str,
         questions: &[InterviewQuestion],
+        written: &[usize],
     ) -> Result<(), StoreError> {
-        let questions = serde_json::to_value(questions).map_err(StoreError::backend)?;
-        self.set_personal(
-            user_id,
-            interview_id,
-            vec![
-                Update::Set(attr::QUESTIONS.into(), questions),
-                Update::set(attr::PERSONAL_STATUS, PersonalStatus::Ready.as_str()),
-            ],
-        )
-        .await
+        let mut updates = vec![
+            Update::Set(
+                attr::QUESTIONS.into(),
+                serde_json::to_value(questions).map_err(StoreError::backend)?,
+            ),
+            Update::set(attr::PERSONAL_STATUS, PersonalStatus::Ready.as_str()),
+        ];
+        updates.extend(written.iter().filter_map(|&slot| {
+            let question = questions.get(slot)?;
+            Some(Update::set(
+                &attr::question_state(&question.id),
+                question_state::OPEN,
+            ))
+        }));
+        self.set_personal(user_id, interview_id, updates).await
     }
 
     /// Marks the personal questions as failed: the interview goes on without them.
@@ -278,9 +300,22 @@ impl InterviewStore {
         Ok(answers)
     }
 
-    /// Stores a first answer and marks its question answered, in one transaction; `false`
-    /// when the question already has an answer (a concurrent submission won).
-    pub async fn insert_answer(&self, user_id: &str, answer: &Answer) -> Result<bool, StoreError> {
+    /// Stores a first answer and marks its question answered, in one transaction whose
+    /// condition is that the question is open (it exists, is written and has no answer);
+    /// `false` when it is not, and nothing is written. An interview stored before questions
+    /// had states is answered under the condition that it exists (`legacy`), once the caller
+    /// has read that the question is open.
+    pub async fn insert_answer(
+        &self,
+        user_id: &str,
+        answer: &Answer,
+        legacy: bool,
+    ) -> Result<bool, StoreError> {
+        let state = attr::question_state(&answer.question_id);
+        let open = match legacy {
+            false => Condition::equals(&state, question_state::OPEN),
+            true => Condition::Present,
+        };
         let result = self
             .store
             .transact(vec![
@@ -293,11 +328,11 @@ impl InterviewStore {
                 },
                 WriteOp::Update {
                     key: interview_key(user_id, &answer.interview_id),
-                    updates: vec![Update::AddToSet(
-                        attr::ANSWERED.into(),
-                        vec![answer.question_id.clone()],
-                    )],
-                    condition: Some(Condition::Present),
+                    updates: vec![
+                        Update::AddToSet(attr::ANSWERED.into(), vec![answer.question_id.clone()]),
+                        Update::set(&state, question_state::ANSWERED),
+                    ],
+                    condition: Some(open),
                 },
             ])
             .await;

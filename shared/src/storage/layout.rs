@@ -29,6 +29,21 @@ pub mod attr {
     pub const QUEUED_AT: &str = "queued_at";
     pub const IDS: &str = "ids";
     pub const STATE: &str = "state";
+
+    /// Where an interview item keeps the state of one of its questions (`open`, `writing`,
+    /// `answered`), so submitting an answer is one conditional write.
+    pub fn question_state(question_id: &str) -> String {
+        format!("state#{question_id}")
+    }
+}
+
+/// The states of a question on its interview item.
+pub mod question_state {
+    /// Written and not answered: an answer may be stored.
+    pub const OPEN: &str = "open";
+    /// A personal question still being written.
+    pub const WRITING: &str = "writing";
+    pub const ANSWERED: &str = "answered";
 }
 
 /// The partition that holds everything of a user.

@@ -1,8 +1,14 @@
 //! The item store in one SQLite file. WAL mode, a busy timeout and `BEGIN IMMEDIATE` make it
 //! safe for several processes at once (the local host and `cargo lambda watch` functions);
 //! conditions and updates are evaluated by the port's own definitions inside the transaction.
+//!
+//! Reads use a small pool of their own connections (WAL lets readers run beside the writer
+//! and each other) and run in place on the calling thread: a keyed read takes microseconds,
+//! less than handing it to another thread would. Writes keep one connection and run on the
+//! blocking pool, since one can wait on another process's lock.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,16 +23,27 @@ use crate::ports::{Clock, SystemClock};
 
 pub struct SqliteItemStore {
     connection: Arc<Mutex<Connection>>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
     clock: SystemClock,
+}
+
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let connection = Connection::open(path).map_err(StoreError::backend)?;
+    connection
+        .busy_timeout(Duration::from_secs(10))
+        .map_err(StoreError::backend)?;
+    Ok(connection)
+}
+
+fn poisoned() -> StoreError {
+    StoreError::backend(anyhow::anyhow!("connection lock poisoned"))
 }
 
 impl SqliteItemStore {
     /// Opens (creating when missing) the store in the file.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let connection = Connection::open(path).map_err(StoreError::backend)?;
-        connection
-            .busy_timeout(Duration::from_secs(10))
-            .map_err(StoreError::backend)?;
+        let connection = connect(path)?;
         connection
             .execute_batch(
                 "PRAGMA journal_mode = WAL;
@@ -40,10 +57,34 @@ impl SqliteItemStore {
                  ) WITHOUT ROWID;",
             )
             .map_err(StoreError::backend)?;
+        // One reader per core: more would only queue on the cores.
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let readers = (0..cores)
+            .map(|_| connect(path).map(Mutex::new))
+            .collect::<Result<_, _>>()?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
+            readers,
+            next_reader: AtomicUsize::new(0),
             clock: SystemClock,
         })
+    }
+
+    /// Runs a read on a free reader connection, in place.
+    fn read_with<T>(
+        &self,
+        work: impl FnOnce(&Connection, i64) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let now = self.clock.unix_now();
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        let count = self.readers.len();
+        for offset in 0..count {
+            if let Ok(reader) = self.readers[(start + offset) % count].try_lock() {
+                return work(&reader, now);
+            }
+        }
+        let reader = self.readers[start % count].lock().map_err(|_| poisoned())?;
+        work(&reader, now)
     }
 
     /// Runs blocking SQLite work off the async threads.
@@ -54,9 +95,7 @@ impl SqliteItemStore {
         let connection = Arc::clone(&self.connection);
         let now = self.clock.unix_now();
         tokio::task::spawn_blocking(move || {
-            let mut connection = connection
-                .lock()
-                .map_err(|_| StoreError::backend(anyhow::anyhow!("connection lock poisoned")))?;
+            let mut connection = connection.lock().map_err(|_| poisoned())?;
             work(&mut connection, now)
         })
         .await
@@ -149,11 +188,9 @@ fn store(connection: &Connection, item: Item) -> Result<Item, StoreError> {
 #[async_trait]
 impl ItemStore for SqliteItemStore {
     async fn get(&self, key: &ItemKey) -> Result<Option<Item>, StoreError> {
-        let key = key.clone();
-        self.with_connection(move |connection, now| {
-            Ok(read(connection, &key)?.filter(|item| item.is_live(now)))
-        })
-        .await
+        self.read_with(
+            |connection, now| Ok(read(connection, key)?.filter(|item| item.is_live(now))),
+        )
     }
 
     async fn put(&self, item: Item, condition: Option<Condition>) -> Result<(), StoreError> {
@@ -189,7 +226,7 @@ impl ItemStore for SqliteItemStore {
     }
 
     async fn query(&self, query: Query) -> Result<Page, StoreError> {
-        self.with_connection(move |connection, now| {
+        self.read_with(move |connection, now| {
             let order = if query.descending { "DESC" } else { "ASC" };
             let after = if query.descending { "<" } else { ">" };
             // `substr` compares bytes of the prefix exactly; LIKE would treat `%` and `_` as
@@ -230,7 +267,6 @@ impl ItemStore for SqliteItemStore {
             }
             Ok(Page { items, next })
         })
-        .await
     }
 
     async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
