@@ -98,6 +98,17 @@ impl JobQueue for RefusingQueue {
 }
 
 /// A CV to interview on: its text, ready at once.
+/// The id of a new text CV of the user's, ready at once.
+async fn text_cv(api: &Api, token: &str) -> String {
+    let cv: Value = api
+        .create_text_cv(token, CV, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    cv["id"].as_str().unwrap().to_owned()
+}
+
 const CV: &str = "Jane Doe\nAcme Cloud Inc.\n• Led the migration of 40 services to Kubernetes, cutting deploy time by 70%\n• Built a Kafka pipeline for payments in Go\nSkills: Rust, PostgreSQL, Terraform";
 
 async fn an_interview_runs_to_a_complete_report(family: Family) {
@@ -105,13 +116,7 @@ async fn an_interview_runs_to_a_complete_report(family: Family) {
     api.load_bank(&test_bank()).await;
     api.start_worker();
     let token = api.user("runner").await.token;
-    let cv: Value = api
-        .create_text_cv(&token, CV, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cv = cv["id"].as_str().unwrap().to_owned();
+    let cv = text_cv(&api, &token).await;
     let created = api.create_interview(&token, &json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "behavioral": 2, "personal": 2})).await;
     assert_eq!(created.status(), 201);
     let interview: Value = created.json().await.unwrap();
@@ -226,13 +231,7 @@ async fn the_quota_holds_under_concurrency(family: Family) {
     let api = Arc::new(Api::start(family, &[]).await);
     api.load_bank(&test_bank()).await;
     let token = api.user("greedy").await.token;
-    let cv: Value = api
-        .create_text_cv(&token, CV, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cv = cv["id"].as_str().unwrap().to_owned();
+    let cv = text_cv(&api, &token).await;
     let attempts: Vec<_> = (0..20)
         .map(|_| {
             let (api, token, cv) = (Arc::clone(&api), token.clone(), cv.clone());
@@ -283,13 +282,7 @@ async fn a_failed_creation_gives_its_unit_back(mut family: Family) {
     let api = Api::start(family, &[]).await;
     api.load_bank(&test_bank()).await;
     let token = api.user("unlucky").await.token;
-    let cv: Value = api
-        .create_text_cv(&token, CV, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cv = cv["id"].as_str().unwrap().to_owned();
+    let cv = text_cv(&api, &token).await;
     let failed = api
         .create_interview(
             &token,
@@ -320,13 +313,7 @@ async fn concurrent_identical_answers_are_stored_once_and_queued_once(mut family
     let api = Arc::new(Api::start(family, &[]).await);
     api.load_bank(&test_bank()).await;
     let token = api.user("repeater").await.token;
-    let cv: Value = api
-        .create_text_cv(&token, CV, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cv = cv["id"].as_str().unwrap().to_owned();
+    let cv = text_cv(&api, &token).await;
     let interview: Value = api
         .create_interview(
             &token,
@@ -378,13 +365,7 @@ async fn next_is_pending_while_personal_questions_are_written(family: Family) {
     let api = Api::start(family, &[]).await;
     api.load_bank(&test_bank()).await;
     let token = api.user("waiter").await.token;
-    let cv: Value = api
-        .create_text_cv(&token, CV, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cv = cv["id"].as_str().unwrap().to_owned();
+    let cv = text_cv(&api, &token).await;
     let interview: Value = api.create_interview(&token, &json!({"cv_id": cv, "position": "ai", "lang": "en", "technical": 1, "behavioral": 0, "personal": 3})).await.json().await.unwrap();
     let id = interview["id"].as_str().unwrap();
     assert_eq!(interview["personal_status"], "pending");
@@ -406,13 +387,7 @@ async fn unseen_questions_come_first(family: Family) {
     let api = Api::start(family, &[]).await;
     api.load_bank(&test_bank()).await;
     let token = api.user("explorer").await.token;
-    let cv: Value = api
-        .create_text_cv(&token, CV, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cv = cv["id"].as_str().unwrap().to_owned();
+    let cv = text_cv(&api, &token).await;
     let mut seen = std::collections::BTreeSet::new();
     for round in 0..2 {
         let interview: Value = api.create_interview(&token, &json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "behavioral": 3, "personal": 0})).await.json().await.unwrap();
@@ -455,13 +430,7 @@ async fn another_users_interview_is_not_found(family: Family) {
     api.load_bank(&test_bank()).await;
     let owner = api.user("owner").await.token;
     let intruder = api.user("intruder").await.token;
-    let cv: Value = api
-        .create_text_cv(&owner, CV, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cv = cv["id"].as_str().unwrap().to_owned();
+    let cv = text_cv(&api, &owner).await;
     let interview: Value = api
         .create_interview(
             &owner,
@@ -514,13 +483,7 @@ async fn bad_input_names_the_field(family: Family) {
     let api = Api::start(family, &[]).await;
     api.load_bank(&test_bank()).await;
     let TestUser { id, token } = api.user("sloppy").await;
-    let cv: Value = api
-        .create_text_cv(&token, CV, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cv = cv["id"].as_str().unwrap().to_owned();
+    let cv = text_cv(&api, &token).await;
     let cases = [
         (json!({"position": "be", "lang": "en"}), "cv_id"),
         (
@@ -674,16 +637,11 @@ async fn an_answer_whose_unqueued_mark_failed_is_queued_again_after_its_lease(mu
     let api = Api::start(family, &[]).await;
     api.load_bank(&test_bank()).await;
     let token = api.user("stuck").await.token;
-    let cv: Value = api
-        .create_text_cv(&token, CV, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let cv = text_cv(&api, &token).await;
     let created: Value = api
         .create_interview(
             &token,
-            &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "personal": 0}),
+            &json!({"cv_id": cv, "position": "be", "lang": "en", "personal": 0}),
         )
         .await
         .json()
@@ -722,16 +680,11 @@ async fn an_interview_stored_before_questions_had_states_takes_answers(family: F
     let api = Api::start(family, &[]).await;
     api.load_bank(&test_bank()).await;
     let user = api.user("veteran").await;
-    let cv: Value = api
-        .create_text_cv(&user.token, CV, None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let cv = text_cv(&api, &user.token).await;
     let created: Value = api
         .create_interview(
             &user.token,
-            &json!({"cv_id": cv["id"], "position": "fe", "lang": "en", "personal": 0}),
+            &json!({"cv_id": cv, "position": "fe", "lang": "en", "personal": 0}),
         )
         .await
         .json()
