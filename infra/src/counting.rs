@@ -1,7 +1,10 @@
-//! An item store that counts the round trips it makes, for measuring the hot paths.
+//! An item store that counts the round trips it makes, and the DynamoDB request units they
+//! would consume (from the items' sizes), for measuring the hot paths and the bill.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::cost::{read_units, write_units};
 
 use async_trait::async_trait;
 
@@ -13,6 +16,15 @@ use cyi_shared::ports::item_store::{
 pub struct CountingStore {
     inner: Arc<dyn ItemStore>,
     calls: AtomicUsize,
+    read_units: AtomicUsize,
+    write_units: AtomicUsize,
+}
+
+/// An item's size as DynamoDB counts it, near enough: its keys and its attributes.
+fn size(item: &Item) -> usize {
+    item.key.pk.len()
+        + item.key.sk.len()
+        + serde_json::to_string(&item.attrs).map_or(0, |attrs| attrs.len())
 }
 
 impl CountingStore {
@@ -20,6 +32,8 @@ impl CountingStore {
         Self {
             inner,
             calls: AtomicUsize::new(0),
+            read_units: AtomicUsize::new(0),
+            write_units: AtomicUsize::new(0),
         }
     }
 
@@ -28,8 +42,25 @@ impl CountingStore {
         self.calls.load(Ordering::SeqCst)
     }
 
+    /// Read and write request units so far.
+    pub fn units(&self) -> (usize, usize) {
+        (
+            self.read_units.load(Ordering::SeqCst),
+            self.write_units.load(Ordering::SeqCst),
+        )
+    }
+
     fn count(&self) {
         self.calls.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn read(&self, bytes: usize) {
+        self.read_units
+            .fetch_add(read_units(bytes) as usize, Ordering::SeqCst);
+    }
+
+    fn wrote(&self, units: f64) {
+        self.write_units.fetch_add(units as usize, Ordering::SeqCst);
     }
 }
 
@@ -37,10 +68,13 @@ impl CountingStore {
 impl ItemStore for CountingStore {
     async fn get(&self, key: &ItemKey) -> Result<Option<Item>, StoreError> {
         self.count();
-        self.inner.get(key).await
+        let item = self.inner.get(key).await?;
+        self.read(item.as_ref().map_or(0, size));
+        Ok(item)
     }
     async fn put(&self, item: Item, condition: Option<Condition>) -> Result<(), StoreError> {
         self.count();
+        self.wrote(write_units(size(&item)));
         self.inner.put(item, condition).await
     }
     async fn update(
@@ -50,18 +84,33 @@ impl ItemStore for CountingStore {
         condition: Option<Condition>,
     ) -> Result<Item, StoreError> {
         self.count();
-        self.inner.update(key, updates, condition).await
+        let item = self.inner.update(key, updates, condition).await?;
+        self.wrote(write_units(size(&item)));
+        Ok(item)
     }
     async fn delete(&self, key: &ItemKey, condition: Option<Condition>) -> Result<(), StoreError> {
         self.count();
+        self.wrote(1.0);
         self.inner.delete(key, condition).await
     }
     async fn query(&self, query: Query) -> Result<Page, StoreError> {
         self.count();
-        self.inner.query(query).await
+        let page = self.inner.query(query).await?;
+        self.read(page.items.iter().map(size).sum());
+        Ok(page)
     }
     async fn transact(&self, ops: Vec<WriteOp>) -> Result<(), StoreError> {
         self.count();
+        // A transaction costs two units per unit written; an update's result is not seen
+        // here, so it counts as one item of up to 1 KB.
+        let units: f64 = ops
+            .iter()
+            .map(|op| match op {
+                WriteOp::Put { item, .. } => 2.0 * write_units(size(item)),
+                WriteOp::Update { .. } | WriteOp::Delete { .. } => 2.0,
+            })
+            .sum();
+        self.wrote(units);
         self.inner.transact(ops).await
     }
 }

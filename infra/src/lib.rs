@@ -1,6 +1,7 @@
 //! Hosting outside Lambda: every function's routes in one server with the embedded adapters
 //! and the worker in process.
 
+pub mod cost;
 pub mod counting;
 pub mod legacy;
 

@@ -224,12 +224,143 @@ async fn in_process() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn under_load() -> anyhow::Result<()> {
-    const CLIENTS: usize = 8;
-    const REQUESTS: usize = 4_000;
+/// Memory of each function as template.yaml gives it, for billed GB-seconds.
+fn memory_mb(path: &str) -> u32 {
+    if path.starts_with("/auth") { 1024 } else { 256 }
+}
+const WORKER_MEMORY_MB: u32 = 512;
+
+/// One whole interview (sign-up, log-in, a text CV, ten questions with five written from
+/// the CV, every answer evaluated, the report, the history) through the real code path,
+/// counting what it would use in AWS, then its bill per 1,000 interviews. Durations are the
+/// in-process ones measured here, standing for the functions' billed durations.
+async fn cost_per_interview() -> anyhow::Result<()> {
+    use cyi_infra::cost::{Usage, gb_seconds, prices};
+    println!("One whole interview in AWS terms (ten questions, five written from the CV):");
+    let (app, services, counting, _dir) = service().await?;
+    // Loading the bank is the operator's, once: not the interview's.
+    let (reads_before, writes_before) = counting.units();
+    let mut usage = Usage::default();
+    let http = |usage: &mut Usage, path: &str, elapsed: Duration| {
+        usage.api_requests += 1.0;
+        usage.lambda_invocations += 1.0;
+        usage.lambda_gb_seconds += gb_seconds(elapsed, memory_mb(path));
+    };
+    let timed = async |method: Method, path: &str, token: Option<&str>, body: Option<Value>| {
+        let started = Instant::now();
+        let result = call(&app, method, path, token, body).await;
+        (result, started.elapsed())
+    };
+    let (result, elapsed) = timed(Method::POST, "/auth/signup", None, Some(json!({"username": "costed", "name": "C", "email": "c@example.com", "password": "cost password"}))).await;
+    result?;
+    http(&mut usage, "/auth/signup", elapsed);
+    let (result, elapsed) = timed(
+        Method::POST,
+        "/auth/login",
+        None,
+        Some(json!({"username": "costed", "password": "cost password"})),
+    )
+    .await;
+    let token = result?.1["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    http(&mut usage, "/auth/login", elapsed);
+    let cv_text = "Jane Doe\nAcme Cloud Inc.\n- Led the migration of 40 services to Kubernetes, cutting deploy time by 70%\n- Built a Kafka pipeline for payments in Go\nSkills: Rust, PostgreSQL, Terraform";
+    let (result, elapsed) = timed(
+        Method::POST,
+        "/cvs",
+        Some(&token),
+        Some(json!({"text": cv_text})),
+    )
+    .await;
+    let cv = result?.1;
+    http(&mut usage, "/cvs", elapsed);
+    let (result, elapsed) = timed(Method::POST, "/interviews", Some(&token), Some(json!({"cv_id": cv["id"], "position": "be", "lang": "en", "technical": 3, "behavioral": 2, "personal": 5}))).await;
+    let id = result?.1["id"].as_str().unwrap_or_default().to_owned();
+    http(&mut usage, "/interviews", elapsed);
+    let mut jobs = 0usize;
+    loop {
+        jobs += run_queued_jobs(&services, &mut usage).await?;
+        let path = format!("/interviews/{id}/next");
+        let (result, elapsed) = timed(Method::GET, &path, Some(&token), None).await;
+        let step = result?.1;
+        http(&mut usage, &path, elapsed);
+        let Some(question) = step["id"].as_str() else {
+            if step["status"] == "pending" {
+                continue;
+            }
+            break;
+        };
+        let path = format!("/interviews/{id}/answers/{question}");
+        let answer = "An index keeps keys sorted, so a range scan reads one leaf after the next; each index costs a write on every insert.";
+        let (result, elapsed) = timed(
+            Method::PUT,
+            &path,
+            Some(&token),
+            Some(json!({"answer": answer})),
+        )
+        .await;
+        result?;
+        http(&mut usage, &path, elapsed);
+    }
+    jobs += run_queued_jobs(&services, &mut usage).await?;
+    for path in [format!("/interviews/{id}/report"), "/interviews".to_owned()] {
+        let (result, elapsed) = timed(Method::GET, &path, Some(&token), None).await;
+        result?;
+        http(&mut usage, &path, elapsed);
+    }
+    let (read_units, write_units) = counting.units();
+    usage.read_units = (read_units - reads_before) as f64;
+    usage.write_units = (write_units - writes_before) as f64;
     println!(
-        "Local host on loopback, bounded load ({CLIENTS} clients, {REQUESTS} requests per route):"
+        "  {} HTTP requests, {} jobs, {:.0} RRU, {:.0} WRU, {} SQS requests, {:.3} Lambda GB-s (no S3: a text CV)",
+        usage.api_requests,
+        jobs,
+        usage.read_units,
+        usage.write_units,
+        usage.sqs_requests,
+        usage.lambda_gb_seconds
     );
+    for (line, usd) in usage.bill() {
+        if line != "total" {
+            println!("  {line:<12} ${:.4} per 1,000 interviews", usd * 1000.0);
+        }
+    }
+    let per_thousand = usage.total() * 1000.0;
+    println!("  total        ${per_thousand:.4} per 1,000 interviews, the model's tokens aside");
+    println!(
+        "  one small always-on instance: ${:.2} a month, the bill of {:.0} interviews here",
+        prices::SMALL_INSTANCE_PER_MONTH,
+        prices::SMALL_INSTANCE_PER_MONTH / usage.total()
+    );
+    Ok(())
+}
+
+/// The worker on every queued job, each one invocation (SQS batches of one), counted: its
+/// send, receive and delete, and its billed duration.
+async fn run_queued_jobs(
+    services: &Services,
+    usage: &mut cyi_infra::cost::Usage,
+) -> anyhow::Result<usize> {
+    let deliveries = services.queue.receive(10, Duration::ZERO).await?;
+    for delivery in &deliveries {
+        usage.sqs_requests += 3.0;
+        let started = Instant::now();
+        cyi_worker::run_job(services, serde_json::from_str(&delivery.body)?, 1).await?;
+        usage.lambda_invocations += 1.0;
+        usage.lambda_gb_seconds += cyi_infra::cost::gb_seconds(started.elapsed(), WORKER_MEMORY_MB);
+        services.queue.delete(&delivery.receipt).await?;
+    }
+    Ok(deliveries.len())
+}
+
+async fn under_load() -> anyhow::Result<()> {
+    const CLIENTS: usize = 16;
+    const REQUESTS: usize = 8_000;
+    // Log-in is bound by its password hash: fewer requests say as much.
+    const LOG_INS: usize = 320;
+    println!("Local host on loopback, bounded load ({CLIENTS} connections):");
     let (app, _services, _, _dir) = service().await?;
     let (_, _) = call(&app, Method::POST, "/auth/signup", None, Some(json!({"username": "loaded", "name": "L", "email": "l@example.com", "password": "load password"}))).await?;
     let (_, login) = call(
@@ -267,22 +398,28 @@ async fn under_load() -> anyhow::Result<()> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(CLIENTS)
         .build()?;
-    for (name, path) in [
-        ("next", format!("/interviews/{id}/next")),
-        ("GET /auth/me", "/auth/me".to_owned()),
+    let log_in = json!({"username": "loaded", "password": "load password"});
+    for (name, path, body, requests) in [
+        ("GET /cvs", "/cvs".to_owned(), None, REQUESTS),
+        ("next", format!("/interviews/{id}/next"), None, REQUESTS),
+        ("GET /auth/me", "/auth/me".to_owned(), None, REQUESTS),
+        ("log-in", "/auth/login".to_owned(), Some(log_in), LOG_INS),
     ] {
         let url = format!("{base}{path}");
         let started = Instant::now();
         let mut workers = Vec::new();
         for _ in 0..CLIENTS {
-            let (client, url, token) = (client.clone(), url.clone(), token.clone());
+            let (client, url, token, body) =
+                (client.clone(), url.clone(), token.clone(), body.clone());
             workers.push(tokio::spawn(async move {
-                let mut samples = Vec::with_capacity(REQUESTS / CLIENTS);
-                for _ in 0..REQUESTS / CLIENTS {
+                let mut samples = Vec::with_capacity(requests / CLIENTS);
+                for _ in 0..requests / CLIENTS {
                     let sent = Instant::now();
-                    let ok = client
-                        .get(&url)
-                        .bearer_auth(&token)
+                    let request = match &body {
+                        Some(body) => client.post(&url).json(body),
+                        None => client.get(&url).bearer_auth(&token),
+                    };
+                    let ok = request
                         .send()
                         .await
                         .map(|r| r.status().is_success())
@@ -301,7 +438,7 @@ async fn under_load() -> anyhow::Result<()> {
         let elapsed = started.elapsed();
         let rps = samples.len() as f64 / elapsed.as_secs_f64();
         println!(
-            "  {name:<14} {rps:>8.0} req/s  p50 {}  p90 {}  p99 {}  ({} ok of {REQUESTS})",
+            "  {name:<14} {rps:>8.0} req/s  p50 {}  p90 {}  p99 {}  ({} ok of {requests})",
             ms(percentile(&mut samples, 0.5)),
             ms(percentile(&mut samples, 0.9)),
             ms(percentile(&mut samples, 0.99)),
@@ -468,6 +605,7 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     in_process().await?;
     under_load().await?;
+    cost_per_interview().await?;
     match &args.lambda_dir {
         Some(dir) => cold_starts(dir).await?,
         None => println!("Cold start: skipped (no --lambda-dir)"),

@@ -132,9 +132,12 @@ impl Interviews {
         Ok(Report::of(&interview, answers))
     }
 
-    /// Stores an answer and queues its evaluation. The same answer again returns the stored
-    /// one and queues nothing (unless its job never reached the queue or was lost); a
-    /// different answer to an answered question is a conflict.
+    /// Stores an answer and queues its evaluation: one conditional write (the question is
+    /// open: it exists, is written and has no answer) and the job, so a first answer costs
+    /// the token check and that write. Only when the write is refused is the interview read,
+    /// to say why. The same answer again returns the stored one and queues nothing (unless
+    /// its job never reached the queue or was lost); a different answer to an answered
+    /// question is a conflict.
     pub async fn submit_answer(
         &self,
         user_id: &str,
@@ -142,17 +145,8 @@ impl Interviews {
         question_id: &str,
         answer: String,
     ) -> Result<Answer, InterviewError> {
-        let interview = self.get(user_id, interview_id).await?;
-        let Some(question) = interview.question(question_id) else {
+        if !is_well_formed_id(interview_id) {
             return Err(InterviewError::NotFound);
-        };
-        if question.text.is_none() {
-            return Err(InterviewError::QuestionNotReady);
-        }
-        if interview.answered.contains(question_id) {
-            return self
-                .resubmission(user_id, interview_id, question_id, &answer)
-                .await;
         }
         let stored = Answer {
             interview_id: interview_id.to_owned(),
