@@ -13,7 +13,7 @@ use cyi_shared::cvs::Cvs;
 use cyi_shared::domain::cv::{
     self, CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_PDF_BYTES,
 };
-use cyi_shared::http::schema::{Body, or_null, query, text, whole_number};
+use cyi_shared::http::schema::{Body, one_of, or_null, query, text, whole_number};
 use cyi_shared::http::{ApiJson, ApiQuery, CurrentUser, as_whole_number};
 use cyi_shared::{ApiError, Services, query_parameters, request_schema};
 use serde::{Deserialize, Serialize};
@@ -27,15 +27,15 @@ pub fn router(services: Services) -> Router {
         .route("/cvs", post(create).get(list))
         .route("/cvs/uploads", post(start_upload))
         .route("/cvs/{id}/complete", post(complete_upload))
-        .route("/cvs/{id}", get(show).delete(delete))
+        .route("/cvs/{id}", get(show).patch(correct).delete(delete))
         .with_state(services)
 }
 
 /// The OpenAPI description of these routes.
 #[derive(OpenApi)]
 #[openapi(
-    paths(create, list, start_upload, complete_upload, show, delete),
-    components(schemas(CvRecord, CvStatus, FailureReason, CvSource, TextCv, CvList, CvDetail, UploadRequest, UploadTicket)),
+    paths(create, list, start_upload, complete_upload, show, correct, delete),
+    components(schemas(CvRecord, CvStatus, FailureReason, CvSource, TextCv, TextCorrection, CvList, CvDetail, UploadRequest, UploadTicket)),
     tags((name = "cvs", description = "CV upload and text extraction"))
 )]
 pub struct ApiDoc;
@@ -72,19 +72,21 @@ request_schema!(
         }))
 );
 
-/// Upload a CV: a PDF as the body (at most 5 MiB; recognised by its content, whatever the
-/// Content-Type says), or JSON `{text}`.
+/// Upload a CV: a file as the body, a PDF or a Word .docx (at most 5 MiB; recognised by its
+/// content, whatever the Content-Type says), or JSON `{text}`. Legacy .doc and anything else
+/// is a 415.
 #[utoipa::path(post, path = "/cvs", tag = "cvs", security(("bearer" = [])), params(TitleQuery),
     request_body(content(
         (TextCv = "application/json"),
         (Vec<u8> = "application/pdf"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     )),
     responses(
         (status = 201, description = "A text CV, ready", body = CvRecord),
-        (status = 202, description = "A PDF, text extraction queued", body = CvRecord),
+        (status = 202, description = "A PDF or .docx, text extraction queued", body = CvRecord),
         (status = 409, description = "20 CVs already", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over 5 MiB or 50,000 characters", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Neither a PDF nor JSON", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither a PDF, a Word .docx nor JSON", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn create(
     State(cvs): State<Cvs>,
@@ -113,7 +115,7 @@ async fn create(
         .map_err(|_| CvError::FileTooLarge {
             limit_bytes: MAX_PDF_BYTES,
         })?;
-    let record = cvs.create_from_pdf(&user.id, query_title, body).await?;
+    let record = cvs.create_from_file(&user.id, query_title, body).await?;
     Ok((StatusCode::ACCEPTED, Json(record)).into_response())
 }
 
@@ -143,15 +145,17 @@ async fn list(
 #[derive(Deserialize)]
 pub struct UploadRequest {
     content_length: Option<serde_json::Value>,
+    content_type: Option<String>,
     title: Option<String>,
 }
 
 request_schema!(
     UploadRequest,
-    Body::new("A presigned upload of a PDF of exactly `content_length` bytes (at most 5 MiB).")
+    Body::new("A presigned upload of a PDF or a Word .docx of exactly `content_length` bytes (at most 5 MiB); `content_type` names which (a PDF when absent).")
         .required("content_length", whole_number(1, MAX_PDF_BYTES))
+        .optional("content_type", or_null(one_of(&["application/pdf", cv::DOCX_CONTENT_TYPE]), Type::String))
         .optional("title", or_null(text(&cv::TITLE), Type::String))
-        .example(json!({"content_length": 48213, "title": "Back-end CV"}))
+        .example(json!({"content_length": 48213, "content_type": "application/pdf", "title": "Back-end CV"}))
 );
 
 /// A presigned PUT: send the file to `upload_url` with exactly `headers`, then call
@@ -167,7 +171,7 @@ pub struct UploadTicket {
     expires_at: i64,
 }
 
-/// Start a presigned upload of a PDF of a given size.
+/// Start a presigned upload of a PDF or a Word .docx of a given size.
 #[utoipa::path(post, path = "/cvs/uploads", tag = "cvs", security(("bearer" = [])),
     request_body = UploadRequest,
     responses(
@@ -189,7 +193,16 @@ async fn start_upload(
             ApiError::invalid("content_length", "must be a whole number of bytes")
         })?,
     };
-    let started = cvs.start_upload(&user.id, title, length).await?;
+    let kind = match request.content_type.as_deref() {
+        None => CvSource::Pdf,
+        Some(content_type) => CvSource::from_content_type(content_type).ok_or_else(|| {
+            ApiError::invalid(
+                "content_type",
+                format!("must be application/pdf or {}", cv::DOCX_CONTENT_TYPE),
+            )
+        })?,
+    };
+    let started = cvs.start_upload(&user.id, title, kind, length).await?;
     let ticket = UploadTicket {
         id: started.record.id,
         status: started.record.status,
@@ -200,7 +213,8 @@ async fn start_upload(
     Ok((StatusCode::CREATED, Json(ticket)))
 }
 
-/// Finish a presigned upload: the file is checked (size, `%PDF-`) and extraction queued.
+/// Finish a presigned upload: the file is checked (size, and content of the announced kind:
+/// `%PDF-`, or a ZIP holding `word/document.xml`) and extraction queued.
 #[utoipa::path(post, path = "/cvs/{id}/complete", tag = "cvs", security(("bearer" = [])),
     params(("id" = String, Path, description = "CV id")),
     responses(
@@ -208,7 +222,7 @@ async fn start_upload(
         (status = 404, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Nothing uploaded yet", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
         (status = 413, description = "The file is over 5 MiB; the CV is failed", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "The file is not a PDF; the CV is failed", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The file is not of the announced kind; the CV is failed", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
 async fn complete_upload(
     State(cvs): State<Cvs>,
@@ -217,9 +231,10 @@ async fn complete_upload(
 ) -> Result<(StatusCode, Json<CvRecord>), ApiError> {
     let record = cvs.complete_upload(&user.id, &id).await?;
     match record.failure_reason {
-        Some(FailureReason::NotAPdf) => {
-            Err(CvError::UnsupportedType("the uploaded file is not a PDF").into())
-        }
+        Some(FailureReason::NotAPdf) => Err(CvError::UnsupportedType(
+            "the uploaded file is not the PDF or Word .docx announced for it",
+        )
+        .into()),
         Some(FailureReason::TooLarge) => Err(CvError::FileTooLarge {
             limit_bytes: MAX_PDF_BYTES,
         }
@@ -255,6 +270,46 @@ async fn show(
         CvStatus::Ready => cvs.text(&user.id, &id).await?,
         _ => None,
     };
+    Ok(Json(CvDetail { record, text }))
+}
+
+/// A corrected text for a ready CV.
+#[derive(Deserialize)]
+pub struct TextCorrection {
+    text: Option<String>,
+}
+
+request_schema!(
+    TextCorrection,
+    Body::new("The CV's corrected text, under the rules of a text CV (at most 50,000 characters).")
+        .required("text", text(&cv::TEXT))
+        .example(json!({
+            "text": "Ada Lovelace\nBack-end engineer, Acme Cloud Inc.\n- Led the migration of 40 services to Kubernetes"
+        }))
+);
+
+/// Correct a ready CV's text (extracted from a file, or given): what later interviews are
+/// written from. Interviews already created keep the text they were created with.
+#[utoipa::path(patch, path = "/cvs/{id}", tag = "cvs", security(("bearer" = [])),
+    params(("id" = String, Path, description = "CV id")),
+    request_body = TextCorrection,
+    responses(
+        (status = 200, description = "The CV with its new text", body = CvDetail),
+        (status = 404, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The CV is not ready (still processing, or failed)", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The text breaks the rules of a text CV", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+    ))]
+async fn correct(
+    State(cvs): State<Cvs>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<TextCorrection>,
+) -> Result<Json<CvDetail>, ApiError> {
+    let Some(text) = body.text else {
+        return Err(ApiError::invalid("text", "is required"));
+    };
+    let record = cvs.replace_text(&user.id, &id, &text).await?;
+    let text = cvs.text(&user.id, &id).await?;
     Ok(Json(CvDetail { record, text }))
 }
 

@@ -24,6 +24,7 @@ api_cases!(
     another_users_interview_is_not_found,
     bad_input_names_the_field,
     the_cv_must_be_yours_and_ready,
+    a_corrected_cv_reaches_later_interviews_only,
 );
 
 /// Counts the jobs sent, by kind, around the family's real queue.
@@ -610,4 +611,81 @@ async fn the_cv_must_be_yours_and_ready(family: Family) {
         )
         .await;
     assert_eq!(problem(missing).await["code"], "cv_not_found");
+}
+
+/// The personal questions of an interview once written, joined.
+async fn personal_questions(api: &Api, token: &str, id: &str) -> String {
+    let interview = poll_until(
+        "the personal questions",
+        Duration::from_secs(20),
+        async || {
+            api.interview(token, id)
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()
+        },
+        |interview| interview["personal_status"] != "pending",
+    )
+    .await;
+    assert_eq!(interview["personal_status"], "ready", "{interview}");
+    interview["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["kind"] == "personal")
+        .map(|q| q["text"].as_str().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn a_corrected_cv_reaches_later_interviews_only(family: Family) {
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    let token = api.user("corrector").await.token;
+    let cv: Value = api
+        .create_text_cv(&token, CV, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cv = cv["id"].as_str().unwrap().to_owned();
+    let body = json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 1, "behavioral": 0, "personal": 3});
+    // No worker yet: the first interview's personal questions are still to be written when
+    // the CV is corrected.
+    let before: Value = api
+        .create_interview(&token, &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(before["personal_status"], "pending");
+    let corrected = "John Roe\nInitech Corp.\n• Rewrote the billing engine in Scala, halving invoice errors\nSkills: Scala, Redis";
+    let patched = api
+        .authed(Method::PATCH, &format!("/cvs/{cv}"), &token)
+        .json(&json!({ "text": corrected }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let after: Value = api
+        .create_interview(&token, &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    api.start_worker();
+
+    let first = personal_questions(&api, &token, before["id"].as_str().unwrap()).await;
+    assert!(first.contains("Kubernetes"), "{first}");
+    assert!(
+        !first.contains("Scala") && !first.contains("billing"),
+        "{first}"
+    );
+    let second = personal_questions(&api, &token, after["id"].as_str().unwrap()).await;
+    assert!(
+        second.contains("Scala") && second.contains("Initech"),
+        "{second}"
+    );
+    assert!(!second.contains("Kubernetes"), "{second}");
 }
