@@ -6,8 +6,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 
 use crate::domain::cv::{
-    CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_PDF_BYTES, UPLOAD_URL_SECONDS,
-    check_upload, detect_file, parse_text, parse_upload_size,
+    CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_DIRECT_UPLOAD_BYTES,
+    UPLOAD_URL_SECONDS, check_upload, detect_file, parse_text, parse_upload_size,
 };
 use crate::domain::job::Job;
 use crate::ports::{BlobStore, Clock, IdGenerator, JobQueue, PresignedPut, is_well_formed_id};
@@ -94,10 +94,8 @@ impl Cvs {
         title: Option<String>,
         body: Bytes,
     ) -> Result<CvRecord, CvError> {
-        if body.len() as u64 > MAX_PDF_BYTES {
-            return Err(CvError::FileTooLarge {
-                limit_bytes: MAX_PDF_BYTES,
-            });
+        if body.len() as u64 > MAX_DIRECT_UPLOAD_BYTES {
+            return Err(CvError::TooLargeForDirectUpload);
         }
         let (kind, content_type) = detect_file(&body)
             .and_then(|kind| Some((kind, kind.content_type()?)))

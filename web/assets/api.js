@@ -45,8 +45,8 @@ const TOKEN_KEY = 'cyi.session';
 
 /** A PDF larger than this goes through the presigned upload. */
 export const DIRECT_UPLOAD_LIMIT = 4 * 1024 * 1024;
-/** The largest PDF the service accepts. */
-export const MAX_PDF_BYTES = 5 * 1024 * 1024;
+/** The largest PDF the service accepts (through the presigned upload). */
+export const MAX_PDF_BYTES = 10 * 1024 * 1024;
 /** The longest pasted CV. */
 export const MAX_CV_TEXT = 50000;
 /** The longest answer. */

@@ -101,7 +101,9 @@ export interface paths {
         get: operations["get_cvs"];
         put?: never;
         /**
-         * Upload a CV: a file as the body, a PDF or a Word .docx (at most 5 MiB; recognised by its
+         * Upload a CV: a file as the body, a PDF or a Word .docx (at most 4 MiB, what API Gateway
+         *     and Lambda carry once the body is base64-encoded; files up to 10 MiB go through
+         *     `POST /cvs/uploads`; recognised by its
          *     content, whatever the Content-Type says), or JSON `{text}`. Legacy .doc and anything else
          *     is a 415.
          */
@@ -948,7 +950,7 @@ export interface components {
             token_type: string;
         };
         /**
-         * @description A presigned upload of a PDF or a Word .docx of exactly `content_length` bytes (at most 5 MiB); `content_type` names which (a PDF when absent).
+         * @description A presigned upload of a PDF or a Word .docx of exactly `content_length` bytes (at most 10 MiB); `content_type` names which (a PDF when absent).
          * @example {
          *       "content_length": 48213,
          *       "content_type": "application/pdf",
@@ -1435,7 +1437,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Over 5 MiB or 50,000 characters */
+            /** @description A file over 4 MiB (send files up to 10 MiB through POST /cvs/uploads) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1514,7 +1516,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Over 5 MiB */
+            /** @description Over 10 MiB */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1764,7 +1766,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The file is over 5 MiB; the CV is failed */
+            /** @description The file is over 10 MiB; the CV is failed */
             413: {
                 headers: {
                     [name: string]: unknown;

@@ -7,7 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
 use cyi_shared::domain::cv::{
-    CvSource, FailureReason, MAX_PDF_BYTES, cap_for_llm, detect_file, normalize_text,
+    CvSource, FailureReason, MAX_FILE_BYTES, cap_for_llm, detect_file, normalize_text,
 };
 
 /// The bounds one extraction runs under.
@@ -31,7 +31,7 @@ pub struct Limits {
 
 impl Limits {
     pub const PRODUCTION: Self = Self {
-        max_bytes: MAX_PDF_BYTES as usize,
+        max_bytes: MAX_FILE_BYTES as usize,
         max_pages: 30,
         max_nesting: 64,
         max_zip_entries: 1_000,

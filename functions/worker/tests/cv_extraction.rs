@@ -276,10 +276,10 @@ async fn hostile_files_fail_with_their_reason_and_extraction_goes_on() {
             FailureReason::Malformed,
         ),
         (
-            "over 5 MiB",
+            "over 10 MiB",
             {
                 let mut big = b"%PDF-1.7\n".to_vec();
-                big.resize(5 * 1024 * 1024 + 1, b' ');
+                big.resize(10 * 1024 * 1024 + 1, b' ');
                 big
             },
             FailureReason::TooLarge,

@@ -452,10 +452,13 @@ async fn limits_and_types_are_enforced_and_change_nothing(family: Family) {
     api.start_worker();
     let TestUser { id, token } = api.user("limited").await;
     let mut big = b"%PDF-1.7\n".to_vec();
-    big.resize(5 * 1024 * 1024 + 1, b' ');
-    assert_eq!(
-        api.upload_pdf(&token, Some("My CV"), big).await.status(),
-        413
+    big.resize(4 * 1024 * 1024 + 1, b' ');
+    let too_big_for_a_body = api.upload_pdf(&token, Some("My CV"), big).await;
+    assert_eq!(too_big_for_a_body.status(), 413);
+    let detail = problem(too_big_for_a_body).await["detail"].to_string();
+    assert!(
+        detail.contains("4 MiB") && detail.contains("/cvs/uploads"),
+        "{detail}"
     );
     let png = api
         .upload_pdf(&token, Some("My CV"), b"\x89PNG\r\n\x1a\nrest".to_vec())
@@ -477,7 +480,7 @@ async fn limits_and_types_are_enforced_and_change_nothing(family: Family) {
     )
     .await;
     assert_eq!(untitled["errors"][0]["field"], "title");
-    let too_big = api.start_upload(&token, 6 * 1024 * 1024, None).await;
+    let too_big = api.start_upload(&token, 10 * 1024 * 1024 + 1, None).await;
     assert_eq!(too_big.status(), 422);
     assert_eq!(
         problem(too_big).await["errors"][0]["field"],

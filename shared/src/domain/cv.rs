@@ -8,8 +8,12 @@ use utoipa::ToSchema;
 use super::field::{FieldError, HAS_TEXT, PRINTABLE, TextRule};
 use super::vocabulary::names;
 
-/// Largest file (PDF or .docx) accepted.
-pub const MAX_PDF_BYTES: u64 = 5 * 1024 * 1024;
+/// Largest file (PDF or .docx) accepted, through the presigned upload.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+/// Largest file accepted as the body of `POST /cvs`. API Gateway hands Lambda an event of at
+/// most 6 MB, and a binary body travels in it base64-encoded, 4/3 its size: 4 MiB becomes
+/// 5.6 MB, with room left for the headers. Larger files go through the presigned upload.
+pub const MAX_DIRECT_UPLOAD_BYTES: u64 = 4 * 1024 * 1024;
 /// Longest plain-text CV accepted, in characters.
 pub const MAX_TEXT_CHARS: usize = 50_000;
 /// Most CVs one user may hold.
@@ -52,7 +56,7 @@ names!(CvStatus { Uploading = "uploading", Processing = "processing", Ready = "r
 pub enum FailureReason {
     /// The file is neither a PDF nor a Word .docx.
     NotAPdf,
-    /// Over 5 MiB, too many pages, or (a .docx) too much once unpacked.
+    /// Over 10 MiB, too many pages, or (a .docx) too much once unpacked.
     TooLarge,
     /// Password-protected; export it without a password.
     Encrypted,
@@ -201,6 +205,11 @@ pub enum CvError {
     LimitReached,
     #[error("the file is larger than {limit_bytes} bytes")]
     FileTooLarge { limit_bytes: u64 },
+    #[error(
+        "The file is larger than 4 MiB ({MAX_DIRECT_UPLOAD_BYTES} bytes), the most a request \
+         body can carry; send files up to 10 MiB through POST /cvs/uploads."
+    )]
+    TooLargeForDirectUpload,
     #[error("{0}")]
     UnsupportedType(&'static str),
     #[error("No file was uploaded to the URL yet.")]
@@ -251,12 +260,12 @@ pub fn parse_text(raw: &str) -> Result<String, CvError> {
 
 /// The size a presigned upload declares: 1 byte to the largest PDF accepted.
 pub fn parse_upload_size(bytes: u64) -> Result<u64, CvError> {
-    if (1..=MAX_PDF_BYTES).contains(&bytes) {
+    if (1..=MAX_FILE_BYTES).contains(&bytes) {
         Ok(bytes)
     } else {
         Err(CvError::invalid(
             "content_length",
-            format!("must be 1 to {MAX_PDF_BYTES} bytes (5 MiB)"),
+            format!("must be 1 to {MAX_FILE_BYTES} bytes (10 MiB)"),
         ))
     }
 }
@@ -264,7 +273,7 @@ pub fn parse_upload_size(bytes: u64) -> Result<u64, CvError> {
 /// The verdict on an uploaded file before extraction: its size, and its content must be the
 /// kind it was announced as.
 pub fn check_upload(body: &[u8], announced: CvSource) -> Result<(), FailureReason> {
-    if body.len() as u64 > MAX_PDF_BYTES {
+    if body.len() as u64 > MAX_FILE_BYTES {
         Err(FailureReason::TooLarge)
     } else if detect_file(body) != Some(announced) {
         Err(FailureReason::NotAPdf)
@@ -383,6 +392,21 @@ mod tests {
         assert_eq!(detect_file(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), None);
         assert_eq!(detect_file(&docx[..docx.len() - 30]), None);
         assert_eq!(check_upload(&docx, CvSource::Docx), Ok(()));
+    }
+
+    #[test]
+    fn presigned_uploads_take_up_to_10_mib() {
+        assert_eq!(parse_upload_size(MAX_FILE_BYTES).unwrap(), 10 * 1024 * 1024);
+        assert!(parse_upload_size(MAX_FILE_BYTES + 1).is_err());
+        assert!(parse_upload_size(0).is_err());
+        let mut big = b"%PDF-1.7".to_vec();
+        big.resize(MAX_FILE_BYTES as usize, b' ');
+        assert_eq!(check_upload(&big, CvSource::Pdf), Ok(()));
+        big.push(b' ');
+        assert_eq!(
+            check_upload(&big, CvSource::Pdf),
+            Err(FailureReason::TooLarge)
+        );
     }
 
     #[test]
