@@ -134,6 +134,7 @@ fn every_route_of_the_api_is_in_the_template() {
             ("GET", &item.get),
             ("POST", &item.post),
             ("PUT", &item.put),
+            ("PATCH", &item.patch),
             ("DELETE", &item.delete),
         ] {
             if operation.is_some() {

@@ -1,13 +1,13 @@
-//! CVs: uploaded as a PDF (directly or through a presigned PUT) or as plain text; a PDF's
-//! text is extracted by the worker, which records the outcome here.
+//! CVs: uploaded as a file, a PDF or a Word .docx (directly or through a presigned PUT), or
+//! as plain text; a file's text is extracted by the worker, which records the outcome here.
 
 use std::sync::Arc;
 
 use bytes::Bytes;
 
 use crate::domain::cv::{
-    CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_PDF_BYTES, UPLOAD_URL_SECONDS,
-    check_upload, looks_like_pdf, parse_text, parse_upload_size,
+    CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_DIRECT_UPLOAD_BYTES,
+    UPLOAD_URL_SECONDS, check_upload, detect_file, parse_text, parse_upload_size,
 };
 use crate::domain::job::Job;
 use crate::ports::{BlobStore, Clock, IdGenerator, JobQueue, PresignedPut, is_well_formed_id};
@@ -23,6 +23,10 @@ pub struct Cvs {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) ids: Arc<dyn IdGenerator>,
 }
+
+/// What a file upload accepts, for the 415 that refuses anything else.
+pub const UNSUPPORTED_FILE: &str = "send a PDF (starting with %PDF-), a Word .docx (a ZIP holding \
+     word/document.xml; legacy .doc is not accepted), or JSON {\"text\": ...}";
 
 /// A presigned upload: the record waits in `uploading` until `complete_upload`.
 pub struct StartedUpload {
@@ -82,31 +86,23 @@ impl Cvs {
         Ok(record)
     }
 
-    /// A PDF sent in the request: stored, then extraction queued.
-    pub async fn create_from_pdf(
+    /// A file (PDF or .docx, decided by its content) sent in the request: stored, then
+    /// extraction queued.
+    pub async fn create_from_file(
         &self,
         user_id: &str,
         title: Option<String>,
         body: Bytes,
     ) -> Result<CvRecord, CvError> {
-        if body.len() as u64 > MAX_PDF_BYTES {
-            return Err(CvError::FileTooLarge {
-                limit_bytes: MAX_PDF_BYTES,
-            });
+        if body.len() as u64 > MAX_DIRECT_UPLOAD_BYTES {
+            return Err(CvError::TooLargeForDirectUpload);
         }
-        if !looks_like_pdf(&body) {
-            return Err(CvError::UnsupportedType(
-                "send a PDF (the file must start with %PDF-) or JSON {\"text\": ...}",
-            ));
-        }
-        let record = self.new_record(
-            title,
-            CvSource::Pdf,
-            CvStatus::Processing,
-            body.len() as u64,
-        );
+        let (kind, content_type) = detect_file(&body)
+            .and_then(|kind| Some((kind, kind.content_type()?)))
+            .ok_or(CvError::UnsupportedType(UNSUPPORTED_FILE))?;
+        let record = self.new_record(title, kind, CvStatus::Processing, body.len() as u64);
         let key = cv_blob_key(user_id, &record.id);
-        self.blobs.put(&key, body, "application/pdf").await?;
+        self.blobs.put(&key, body, content_type).await?;
         if let Err(error) = self.repo.insert(user_id, &record, None).await {
             // Nothing half-made stays behind.
             self.blobs.delete(&key).await?;
@@ -130,21 +126,26 @@ impl Cvs {
         Ok(())
     }
 
-    /// Starts a presigned upload of a PDF of exactly `content_length` bytes.
+    /// Starts a presigned upload of a file of the given kind (PDF or .docx) of exactly
+    /// `content_length` bytes.
     pub async fn start_upload(
         &self,
         user_id: &str,
         title: Option<String>,
+        kind: CvSource,
         content_length: u64,
     ) -> Result<StartedUpload, CvError> {
         let content_length = parse_upload_size(content_length)?;
-        let record = self.new_record(title, CvSource::Pdf, CvStatus::Uploading, content_length);
+        let Some(content_type) = kind.content_type() else {
+            return Err(CvError::UnsupportedType(UNSUPPORTED_FILE));
+        };
+        let record = self.new_record(title, kind, CvStatus::Uploading, content_length);
         self.repo.insert(user_id, &record, None).await?;
         let upload = self
             .blobs
             .presign_put(
                 &cv_blob_key(user_id, &record.id),
-                "application/pdf",
+                content_type,
                 content_length,
                 std::time::Duration::from_secs(UPLOAD_URL_SECONDS),
             )
@@ -153,7 +154,7 @@ impl Cvs {
     }
 
     /// Checks the uploaded object and queues extraction. Completing twice is harmless; a
-    /// file that is too large or not a PDF fails the CV with that reason.
+    /// file that is too large or not of the announced kind fails the CV with that reason.
     pub async fn complete_upload(&self, user_id: &str, cv_id: &str) -> Result<CvRecord, CvError> {
         let record = self.get(user_id, cv_id).await?;
         if record.status != CvStatus::Uploading {
@@ -162,7 +163,7 @@ impl Cvs {
         let Some(body) = self.blobs.get(&cv_blob_key(user_id, cv_id)).await? else {
             return Err(CvError::UploadMissing);
         };
-        let verdict = check_upload(&body);
+        let verdict = check_upload(&body, record.source);
         let record = self
             .repo
             .transition(
@@ -205,6 +206,35 @@ impl Cvs {
             .get(user_id, cv_id)
             .await?
             .ok_or(CvError::NotFound)
+    }
+
+    /// Corrects the text of the user's ready CV (of any source), under the rules of a text
+    /// CV. Interviews already created keep the text they were created with.
+    pub async fn replace_text(
+        &self,
+        user_id: &str,
+        cv_id: &str,
+        text: &str,
+    ) -> Result<CvRecord, CvError> {
+        let mut record = self.get(user_id, cv_id).await?;
+        let text = parse_text(text)?;
+        if let Some(reason) = record.not_ready_reason() {
+            return Err(CvError::NotReady(reason));
+        }
+        record.updated_at = self.clock.now();
+        record.text_chars = Some(text.chars().count());
+        if record.source == CvSource::Text {
+            record.size_bytes = text.len() as u64;
+        }
+        if self.repo.replace_text(user_id, &record, &text).await? {
+            return Ok(record);
+        }
+        // Deleted, or no longer ready, since it was read.
+        let now = self.get(user_id, cv_id).await?;
+        Err(CvError::NotReady(
+            now.not_ready_reason()
+                .unwrap_or_else(|| "The CV changed; try again.".into()),
+        ))
     }
 
     /// The extracted (or given) text of a CV.

@@ -45,8 +45,10 @@ const TOKEN_KEY = 'cyi.session';
 
 /** A PDF larger than this goes through the presigned upload. */
 export const DIRECT_UPLOAD_LIMIT = 4 * 1024 * 1024;
-/** The largest PDF the service accepts. */
-export const MAX_PDF_BYTES = 5 * 1024 * 1024;
+/** The media type of a Word .docx. */
+export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+/** The largest file (PDF or .docx) the service accepts (through the presigned upload). */
+export const MAX_PDF_BYTES = 10 * 1024 * 1024;
 /** The longest pasted CV. */
 export const MAX_CV_TEXT = 50000;
 /** The longest answer. */
@@ -267,18 +269,31 @@ export async function createTextCv(text, title) {
 }
 
 /**
- * Uploads a PDF: directly up to 4 MiB, through a presigned PUT above that.
+ * What a file is by its first bytes, as the service decides it: a ZIP is announced as a Word
+ * .docx, anything else as a PDF (the service refuses what is neither).
+ * @param {Blob} file
+ * @returns {Promise<'application/pdf' | typeof DOCX_TYPE>}
+ */
+async function cvFileType(file) {
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+  return zip ? DOCX_TYPE : 'application/pdf';
+}
+
+/**
+ * Uploads a CV file, PDF or Word .docx: directly up to 4 MiB, through a presigned PUT above.
  * @param {Blob} file
  * @param {string} title
  * @returns {Promise<CvRecord>}
  */
-export async function uploadPdf(file, title) {
+export async function uploadCvFile(file, title) {
+  const contentType = await cvFileType(file);
   if (file.size <= DIRECT_UPLOAD_LIMIT) {
     const query = title ? `?title=${encodeURIComponent(title)}` : '';
-    return body(await call('POST', `/cvs${query}`, { body: file, contentType: 'application/pdf' }));
+    return body(await call('POST', `/cvs${query}`, { body: file, contentType }));
   }
   /** @type {Schemas['UploadRequest']} */
-  const request = { content_length: file.size, title: title || null };
+  const request = { content_length: file.size, content_type: contentType, title: title || null };
   /** @type {UploadTicket} */
   const ticket = await body(await call('POST', '/cvs/uploads', { json: request }));
   // Exactly the returned headers; the browser sets Content-Length itself (it may not be set

@@ -1,7 +1,9 @@
 // What goes wrong is said in words: a scanned PDF, interviews used up, a wrong password, a
 // throttled log-in, an expired session.
-import { test, expect, newUser, apiSignUp, apiCv, auth, openLoggedIn, scannedPdf, textPdf, shot } from './fixtures.js';
+import { test, expect, newUser, apiSignUp, apiCv, auth, openLoggedIn, scannedPdf, textPdf, docxFile, shot } from './fixtures.js';
 import en from '../assets/i18n/en.js';
+
+const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 test('a scanned PDF shows its failure reason in words', async ({ page, request }) => {
   const user = newUser('scan');
@@ -150,4 +152,33 @@ test('changing the password logs out; deleting the account names what is lost', 
   await expect(page.getByText(en['account.deleted'])).toBeVisible();
   const gone = await request.post('/auth/login', { data: { username: user.username, password: 'a brand new password' } });
   expect(gone.status()).toBe(401);
+});
+
+test('a Word .docx uploads directly, or presigned over 4 MiB, and is read', async ({ page, request }) => {
+  const user = newUser('docx');
+  const token = await apiSignUp(request, user);
+  await openLoggedIn(page, token, 'en', '#/cvs');
+  /** @type {string[]} */
+  const calls = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (r.method() !== 'GET' && (url.pathname.startsWith('/cvs') || url.pathname.startsWith('/local-blobs'))) calls.push(`${r.method()} ${url.pathname.replace(/[0-9a-f]{32}/g, '<id>').replace(/users\/<id>\/cvs\/<id>\.pdf/, '<key>')}`);
+  });
+  const small = docxFile(['김민준 백엔드 개발자', 'Built the payments API at Acme Cloud.']);
+  const posted = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/cvs');
+  await page.locator('#cv-file').setInputFiles({ name: 'word-cv.docx', mimeType: DOCX_TYPE, buffer: small });
+  expect((await posted).headers()['content-type']).toBe(DOCX_TYPE);
+  const item = page.locator('.cv-item').filter({ hasText: 'word-cv' });
+  await expect(item.getByText('Ready', { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(item.locator('.meta')).toContainText('Word');
+  await item.getByRole('button', { name: 'View text' }).click();
+  await expect(item.locator('.cv-text')).toContainText('김민준 백엔드 개발자');
+  await expect(item.locator('.cv-text')).toContainText('Kotlin, Spring, Kafka');
+
+  const big = docxFile(['Jane Doe Senior Backend Engineer', 'Led the migration of 40 services to Kubernetes.'], 4.3 * 1024 * 1024);
+  expect(big.length).toBeGreaterThan(4 * 1024 * 1024);
+  await page.locator('#cv-file').setInputFiles({ name: 'big-word-cv.docx', mimeType: DOCX_TYPE, buffer: big });
+  const bigItem = page.locator('.cv-item').filter({ hasText: 'big-word-cv' });
+  await expect(bigItem.getByText('Ready', { exact: true })).toBeVisible({ timeout: 30_000 });
+  expect(calls).toEqual(expect.arrayContaining(['POST /cvs', 'POST /cvs/uploads', 'PUT /local-blobs/<key>', 'POST /cvs/<id>/complete']));
 });

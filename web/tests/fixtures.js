@@ -290,3 +290,80 @@ export function forcePendingPersonal(page, times) {
   });
   return { served: () => served };
 }
+
+/** CRC-32 (the ZIP one), for the archives below. */
+function crc32(/** @type {Buffer} */ bytes) {
+  let crc = ~0;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return ~crc >>> 0;
+}
+
+/**
+ * A ZIP of stored (uncompressed) entries.
+ * @param {[string, Buffer][]} entries
+ * @returns {Buffer}
+ */
+function storedZip(entries) {
+  /** @type {Buffer[]} */
+  const parts = [];
+  /** @type {Buffer[]} */
+  const directory = [];
+  let offset = 0;
+  for (const [name, data] of entries) {
+    const nameBytes = Buffer.from(name, 'utf8');
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    parts.push(local, nameBytes, data);
+    directory.push(central, nameBytes);
+    offset += local.length + nameBytes.length + data.length;
+  }
+  const dir = Buffer.concat(directory);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, dir, end]);
+}
+
+/**
+ * A Word .docx with the given paragraphs (XML-safe text) and a one-row table, padded with an
+ * unread media file to about `bytes` bytes when asked (for the presigned upload).
+ * @param {string[]} paragraphs
+ * @param {number} [bytes]
+ * @returns {Buffer}
+ */
+export function docxFile(paragraphs, bytes = 0) {
+  const p = (/** @type {string} */ t) => `<w:p><w:r><w:t xml:space="preserve">${t}</w:t></w:r></w:p>`;
+  const w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+  const body = `<?xml version="1.0" encoding="UTF-8"?><w:document ${w}><w:body>${paragraphs.map(p).join('')}`
+    + `<w:tbl><w:tr><w:tc>${p('Skills')}</w:tc><w:tc>${p('Kotlin, Spring, Kafka')}</w:tc></w:tr></w:tbl></w:body></w:document>`;
+  /** @type {[string, Buffer][]} */
+  const entries = [
+    ['[Content_Types].xml', Buffer.from('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')],
+    ['word/document.xml', Buffer.from(body, 'utf8')],
+  ];
+  if (bytes > 0) entries.push(['word/media/image1.png', Buffer.alloc(bytes, 7)]);
+  return storedZip(entries);
+}

@@ -101,8 +101,11 @@ export interface paths {
         get: operations["get_cvs"];
         put?: never;
         /**
-         * Upload a CV: a PDF as the body (at most 5 MiB; recognised by its content, whatever the
-         *     Content-Type says), or JSON `{text}`.
+         * Upload a CV: a file as the body, a PDF or a Word .docx (at most 4 MiB, what API Gateway
+         *     and Lambda carry once the body is base64-encoded; files up to 10 MiB go through
+         *     `POST /cvs/uploads`; recognised by its
+         *     content, whatever the Content-Type says), or JSON `{text}`. Legacy .doc and anything else
+         *     is a 415.
          */
         post: operations["post_cvs"];
         delete?: never;
@@ -120,7 +123,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a presigned upload of a PDF of a given size. */
+        /** Start a presigned upload of a PDF or a Word .docx of a given size. */
         post: operations["post_cvs_uploads"];
         delete?: never;
         options?: never;
@@ -143,7 +146,11 @@ export interface paths {
         delete: operations["delete_cvs_id"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Correct a ready CV's text (extracted from a file, or given): what later interviews are
+         *     written from. Interviews already created keep the text they were created with.
+         */
+        patch: operations["patch_cvs_id"];
         trace?: never;
     };
     "/cvs/{id}/complete": {
@@ -155,7 +162,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Finish a presigned upload: the file is checked (size, `%PDF-`) and extraction queued. */
+        /**
+         * Finish a presigned upload: the file is checked (size, and content of the announced kind:
+         *     `%PDF-`, or a ZIP holding `word/document.xml`) and extraction queued.
+         */
         post: operations["post_cvs_id_complete"];
         delete?: never;
         options?: never;
@@ -457,7 +467,7 @@ export interface components {
             updated_at: string;
         };
         /** @enum {string} */
-        CvSource: "pdf" | "text";
+        CvSource: "pdf" | "docx" | "text";
         /** @enum {string} */
         CvStatus: "uploading" | "processing" | "ready" | "failed";
         /** @enum {string} */
@@ -903,6 +913,15 @@ export interface components {
             task: boolean;
         };
         /**
+         * @description The CV's corrected text, under the rules of a text CV (at most 50,000 characters).
+         * @example {
+         *       "text": "Ada Lovelace\nBack-end engineer, Acme Cloud Inc.\n- Led the migration of 40 services to Kubernetes"
+         *     }
+         */
+        TextCorrection: {
+            text: string;
+        };
+        /**
          * @description A CV as plain text, ready at once. Over 50,000 characters is a 413.
          * @example {
          *       "text": "Ada Lovelace\nBack-end engineer, Acme Cloud Inc.\n- Led the migration of 40 services to Kubernetes",
@@ -931,14 +950,17 @@ export interface components {
             token_type: string;
         };
         /**
-         * @description A presigned upload of a PDF of exactly `content_length` bytes (at most 5 MiB).
+         * @description A presigned upload of a PDF or a Word .docx of exactly `content_length` bytes (at most 10 MiB); `content_type` names which (a PDF when absent).
          * @example {
          *       "content_length": 48213,
+         *       "content_type": "application/pdf",
          *       "title": "Back-end CV"
          *     }
          */
         UploadRequest: {
             content_length: number;
+            /** @enum {string|null} */
+            content_type?: "application/pdf" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | null;
             title?: string | null;
         };
         /**
@@ -1364,6 +1386,7 @@ export interface operations {
             content: {
                 "application/json": components["schemas"]["TextCv"];
                 "application/pdf": number[];
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": number[];
             };
         };
         responses: {
@@ -1376,7 +1399,7 @@ export interface operations {
                     "application/json": components["schemas"]["CvRecord"];
                 };
             };
-            /** @description A PDF, text extraction queued */
+            /** @description A PDF or .docx, text extraction queued */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -1414,7 +1437,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Over 5 MiB or 50,000 characters */
+            /** @description A file over 4 MiB (send files up to 10 MiB through POST /cvs/uploads) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1423,7 +1446,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Neither a PDF nor JSON */
+            /** @description Neither a PDF, a Word .docx nor JSON */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1493,7 +1516,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Over 5 MiB */
+            /** @description Over 10 MiB */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1603,6 +1626,97 @@ export interface operations {
             };
         };
     };
+    patch_cvs_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description CV id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TextCorrection"];
+            };
+        };
+        responses: {
+            /** @description The CV with its new text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CvDetail"];
+                };
+            };
+            /** @description The body is not well-formed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send a valid bearer token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The CV is not ready (still processing, or failed) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The text breaks the rules of a text CV */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     post_cvs_id_complete: {
         parameters: {
             query?: never;
@@ -1652,7 +1766,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The file is over 5 MiB; the CV is failed */
+            /** @description The file is over 10 MiB; the CV is failed */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1661,7 +1775,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The file is not a PDF; the CV is failed */
+            /** @description The file is not of the announced kind; the CV is failed */
             415: {
                 headers: {
                     [name: string]: unknown;

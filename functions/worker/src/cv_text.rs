@@ -1,12 +1,13 @@
-//! Text extraction from PDF CVs, which are hostile input until proven otherwise. Each file is
-//! read on its own thread with a bounded stack, under size, page, nesting and time limits,
-//! with panics caught: a bad file fails its own job with a reason and nothing else.
+//! Text extraction from CV files, PDF or Word .docx, which are hostile input until proven
+//! otherwise. Each file is read on its own thread with a bounded stack, under size, page,
+//! unpacked-size, nesting and time limits, with panics caught: a bad file fails its own job
+//! with a reason and nothing else.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
 use cyi_shared::domain::cv::{
-    FailureReason, MAX_PDF_BYTES, cap_for_llm, looks_like_pdf, normalize_text,
+    CvSource, FailureReason, MAX_FILE_BYTES, cap_for_llm, detect_file, normalize_text,
 };
 
 /// The bounds one extraction runs under.
@@ -17,15 +18,25 @@ pub struct Limits {
     /// Deepest nesting of arrays and dictionaries accepted; deeper is refused before parsing
     /// so a crafted file cannot exhaust the parser's stack.
     pub max_nesting: usize,
+    /// Most entries a .docx archive may list.
+    pub max_zip_entries: usize,
+    /// Most bytes a .docx may unpack to: the sum its directory declares, and the bytes
+    /// actually inflated from the parts read.
+    pub max_unpacked_bytes: usize,
+    /// Deepest element nesting accepted in a .docx part.
+    pub max_xml_depth: usize,
     pub timeout: Duration,
     pub stack_bytes: usize,
 }
 
 impl Limits {
     pub const PRODUCTION: Self = Self {
-        max_bytes: MAX_PDF_BYTES as usize,
+        max_bytes: MAX_FILE_BYTES as usize,
         max_pages: 30,
         max_nesting: 64,
+        max_zip_entries: 1_000,
+        max_unpacked_bytes: 64 * 1024 * 1024,
+        max_xml_depth: 256,
         timeout: Duration::from_secs(20),
         stack_bytes: 8 * 1024 * 1024,
     };
@@ -37,7 +48,7 @@ const MIN_TEXT_CHARS: usize = 40;
 /// The name of extraction threads, so the panic hook can keep their messages out of logs.
 pub const THREAD_NAME: &str = "cv-extract";
 
-/// Extracts the text of a PDF on a contained thread.
+/// Extracts the text of a PDF or .docx on a contained thread.
 pub async fn extract(bytes: bytes::Bytes, limits: Limits) -> Result<String, FailureReason> {
     let (sender, receiver) = tokio::sync::oneshot::channel();
     let spawned = std::thread::Builder::new()
@@ -64,19 +75,38 @@ pub fn extract_now(bytes: &[u8], limits: &Limits) -> Result<String, FailureReaso
     if bytes.len() > limits.max_bytes {
         return Err(FailureReason::TooLarge);
     }
-    if !looks_like_pdf(bytes) {
-        return Err(FailureReason::NotAPdf);
+    let raw = match detect_file(bytes) {
+        Some(CvSource::Pdf) => pdf_text(bytes, limits)?,
+        Some(CvSource::Docx) => crate::docx_text::extract(bytes, limits)?,
+        _ => return Err(FailureReason::NotAPdf),
+    };
+    let text = normalize_text(&repair_typography(&raw));
+    if text.chars().filter(|c| c.is_alphanumeric()).count() < MIN_TEXT_CHARS {
+        return Err(FailureReason::NoText);
     }
+    Ok(cap_for_llm(text))
+}
+
+/// The raw text of a PDF, page by page.
+fn pdf_text(bytes: &[u8], limits: &Limits) -> Result<String, FailureReason> {
     if !ends_like_a_pdf(bytes) {
         return Err(FailureReason::Malformed);
-    }
-    if is_encrypted(bytes) {
-        return Err(FailureReason::Encrypted);
     }
     if nesting_depth(bytes) > limits.max_nesting {
         return Err(FailureReason::Malformed);
     }
-    let document = lopdf::Document::load_mem(bytes).map_err(|_| FailureReason::Malformed)?;
+    // lopdf opens an encrypted file with the empty user password when that is all it needs
+    // (an owner password only restricts printing, copying or editing) and removes `/Encrypt`;
+    // a file that needs a password to open keeps it, and is refused. One that claims
+    // encryption but cannot be read at all is reported as encrypted too: that is what the
+    // person can act on.
+    let document = lopdf::Document::load_mem(bytes).map_err(|_| {
+        if claims_encryption(bytes) {
+            FailureReason::Encrypted
+        } else {
+            FailureReason::Malformed
+        }
+    })?;
     if document.trailer.get(b"Encrypt").is_ok() {
         return Err(FailureReason::Encrypted);
     }
@@ -92,11 +122,7 @@ pub fn extract_now(bytes: &[u8], limits: &Limits) -> Result<String, FailureReaso
         let mut output = pdf_extract::PlainTextOutput::new(&mut raw);
         pdf_extract::output_doc(&document, &mut output).map_err(|_| FailureReason::Malformed)?;
     }
-    let text = normalize_text(&repair_typography(&raw));
-    if text.chars().filter(|c| c.is_alphanumeric()).count() < MIN_TEXT_CHARS {
-        return Err(FailureReason::NoText);
-    }
-    Ok(cap_for_llm(text))
+    Ok(raw)
 }
 
 /// A complete PDF ends with `%%EOF` (give or take trailing whitespace); without it the file
@@ -106,8 +132,8 @@ fn ends_like_a_pdf(bytes: &[u8]) -> bool {
     tail.windows(5).any(|w| w == b"%%EOF")
 }
 
-/// An `/Encrypt` entry anywhere means a password-protected file.
-fn is_encrypted(bytes: &[u8]) -> bool {
+/// An `/Encrypt` entry anywhere: the file says it is encrypted.
+fn claims_encryption(bytes: &[u8]) -> bool {
     bytes.windows(8).any(|w| w == b"/Encrypt")
 }
 

@@ -2,6 +2,7 @@
 //! Lambda and the in-process queue on the local host.
 
 pub mod cv_text;
+pub mod docx_text;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -75,7 +75,7 @@ impl Api {
         self.client.request(method, format!("{}{path}", self.base))
     }
 
-    fn authed(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+    pub fn authed(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
         self.request(method, path).bearer_auth(token)
     }
 

@@ -16,6 +16,8 @@ api_cases!(
     a_pdf_is_extracted_by_the_worker,
     hostile_pdfs_fail_visibly_and_the_worker_goes_on,
     the_presigned_upload_flow,
+    a_docx_is_accepted_directly_and_presigned,
+    a_ready_cvs_text_can_be_corrected_by_its_owner,
     limits_and_types_are_enforced_and_change_nothing,
     twenty_cvs_at_most,
     another_users_cv_is_not_found,
@@ -219,15 +221,244 @@ async fn the_presigned_upload_flow(family: Family) {
     );
 }
 
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// A small Word document: a paragraph, a table and a header, in Korean and English.
+fn docx() -> Vec<u8> {
+    use std::io::Write;
+    let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+    let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+    let body = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document {w}><w:body>{}{}<w:tbl><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr></w:tbl></w:body></w:document>"#,
+        p("김민준 백엔드 개발자"),
+        p("Built the payments API at Acme Cloud with Kotlin and Spring."),
+        p("기술"),
+        p("쿠버네티스, 카프카, PostgreSQL"),
+    );
+    let header = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:hdr {w}>{}</w:hdr>"#,
+        p("minjun@example.com")
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in [
+        ("[Content_Types].xml", "<Types/>".to_owned()),
+        ("word/document.xml", body),
+        ("word/header1.xml", header),
+    ] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+async fn a_docx_is_accepted_directly_and_presigned(family: Family) {
+    let api = Api::start(family, &[]).await;
+    api.start_worker();
+    let token = api.user("worder").await.token;
+    let direct = api
+        .client
+        .post(format!("{}/cvs", api.base))
+        .bearer_auth(&token)
+        .header("content-type", DOCX)
+        .body(docx())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(direct.status(), 202);
+    let direct: Value = direct.json().await.unwrap();
+    assert_eq!(direct["source"], "docx");
+
+    let file = docx();
+    let ticket = api
+        .authed(Method::POST, "/cvs/uploads", &token)
+        .json(&json!({"content_length": file.len(), "content_type": DOCX}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ticket.status(), 201);
+    let ticket: Value = ticket.json().await.unwrap();
+    assert_eq!(ticket["headers"]["content-type"], DOCX);
+    assert!(api.put_presigned(&ticket, file).await.status().is_success());
+    let presigned = ticket["id"].as_str().unwrap();
+    assert_eq!(api.complete_upload(&token, presigned).await.status(), 202);
+
+    for id in [direct["id"].as_str().unwrap(), presigned] {
+        let done = poll_until(
+            "the CV to leave processing",
+            EXTRACTION,
+            async || api.cv(&token, id).await.json::<Value>().await.unwrap(),
+            |cv| cv["status"] != "processing",
+        )
+        .await;
+        assert_eq!(done["status"], "ready", "{}", done["failure_reason"]);
+        assert_eq!(done["source"], "docx");
+        let text = done["text"].as_str().unwrap();
+        for words in [
+            "minjun@example.com",
+            "김민준 백엔드 개발자",
+            "payments API",
+            "쿠버네티스, 카프카",
+        ] {
+            assert!(text.contains(words), "`{words}` missing");
+        }
+    }
+
+    // Legacy .doc (an OLE compound file) is refused, naming what is accepted.
+    let doc = api
+        .upload_pdf(
+            &token,
+            None,
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0".to_vec(),
+        )
+        .await;
+    assert_eq!(doc.status(), 415);
+    let detail = problem(doc).await["detail"].as_str().unwrap().to_owned();
+    assert!(
+        detail.contains("PDF") && detail.contains(".docx") && detail.contains("text"),
+        "{detail}"
+    );
+    // A presigned upload announced as .docx that turns out to be a PDF fails on completion.
+    let pdf = fixture("awesome-cv-resume.pdf");
+    let ticket: Value = api
+        .authed(Method::POST, "/cvs/uploads", &token)
+        .json(&json!({"content_length": pdf.len(), "content_type": DOCX}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(api.put_presigned(&ticket, pdf).await.status().is_success());
+    let refused = api
+        .complete_upload(&token, ticket["id"].as_str().unwrap())
+        .await;
+    assert_eq!(refused.status(), 415);
+    let legacy_type = api
+        .authed(Method::POST, "/cvs/uploads", &token)
+        .json(&json!({"content_length": 10, "content_type": "application/msword"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        problem(legacy_type).await["errors"][0]["field"],
+        "content_type"
+    );
+}
+
+async fn a_ready_cvs_text_can_be_corrected_by_its_owner(family: Family) {
+    let api = Api::start(family, &[]).await;
+    api.start_worker();
+    let owner = api.user("fixer").await.token;
+    let intruder = api.user("meddler").await.token;
+    let patch = |token: &str, id: &str, body: Value| {
+        api.authed(Method::PATCH, &format!("/cvs/{id}"), token)
+            .json(&body)
+            .send()
+    };
+    let pdf: Value = api
+        .upload_pdf(&owner, None, fixture("awesome-cv-resume.pdf"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = pdf["id"].as_str().unwrap();
+    let ready = poll_until(
+        "the CV to leave processing",
+        EXTRACTION,
+        async || api.cv(&owner, id).await.json::<Value>().await.unwrap(),
+        |cv| cv["status"] != "processing",
+    )
+    .await;
+    assert_eq!(ready["status"], "ready");
+
+    let corrected = patch(
+        &owner,
+        id,
+        json!({"text": "  Byungjin   Park\n\n\nDevOps engineer, 김민준 팀  "}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(corrected.status(), 200);
+    let corrected: Value = corrected.json().await.unwrap();
+    assert_eq!(
+        corrected["text"],
+        "Byungjin Park\n\nDevOps engineer, 김민준 팀"
+    );
+    assert_eq!(corrected["text_chars"], 37);
+    assert_eq!(corrected["source"], "pdf");
+    assert_eq!(
+        corrected["size_bytes"], ready["size_bytes"],
+        "the file is unchanged"
+    );
+    let shown: Value = api.cv(&owner, id).await.json().await.unwrap();
+    assert_eq!(shown["text"], corrected["text"]);
+
+    // Another user's CV is not found, and stays as it was.
+    let foreign = patch(&intruder, id, json!({"text": "mine now"}))
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 404);
+    // The rules of a text CV.
+    let blank = patch(&owner, id, json!({"text": "  \n "})).await.unwrap();
+    assert_eq!(problem(blank).await["errors"][0]["field"], "text");
+    let long = patch(&owner, id, json!({"text": "x".repeat(50_001)}))
+        .await
+        .unwrap();
+    assert_eq!(long.status(), 422);
+    let shown: Value = api.cv(&owner, id).await.json().await.unwrap();
+    assert_eq!(shown["text"], corrected["text"]);
+
+    // Only a ready CV: one still uploading is a conflict.
+    let ticket: Value = api
+        .start_upload(&owner, 100, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let uploading = patch(
+        &owner,
+        ticket["id"].as_str().unwrap(),
+        json!({"text": "A CV"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(uploading.status(), 409);
+    assert_eq!(problem(uploading).await["code"], "cv_not_ready");
+
+    // A text CV's size follows its text.
+    let text: Value = api
+        .create_text_cv(&owner, "Short", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let longer: Value = patch(
+        &owner,
+        text["id"].as_str().unwrap(),
+        json!({"text": "A longer text"}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(longer["size_bytes"], 13);
+}
+
 async fn limits_and_types_are_enforced_and_change_nothing(family: Family) {
     let api = Api::start(family, &[]).await;
     api.start_worker();
     let TestUser { id, token } = api.user("limited").await;
     let mut big = b"%PDF-1.7\n".to_vec();
-    big.resize(5 * 1024 * 1024 + 1, b' ');
-    assert_eq!(
-        api.upload_pdf(&token, Some("My CV"), big).await.status(),
-        413
+    big.resize(4 * 1024 * 1024 + 1, b' ');
+    let too_big_for_a_body = api.upload_pdf(&token, Some("My CV"), big).await;
+    assert_eq!(too_big_for_a_body.status(), 413);
+    let detail = problem(too_big_for_a_body).await["detail"].to_string();
+    assert!(
+        detail.contains("4 MiB") && detail.contains("/cvs/uploads"),
+        "{detail}"
     );
     let png = api
         .upload_pdf(&token, Some("My CV"), b"\x89PNG\r\n\x1a\nrest".to_vec())
@@ -249,7 +480,7 @@ async fn limits_and_types_are_enforced_and_change_nothing(family: Family) {
     )
     .await;
     assert_eq!(untitled["errors"][0]["field"], "title");
-    let too_big = api.start_upload(&token, 6 * 1024 * 1024, None).await;
+    let too_big = api.start_upload(&token, 10 * 1024 * 1024 + 1, None).await;
     assert_eq!(too_big.status(), 422);
     assert_eq!(
         problem(too_big).await["errors"][0]["field"],

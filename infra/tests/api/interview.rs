@@ -30,6 +30,7 @@ api_cases!(
     the_cv_must_be_yours_and_ready,
     an_answer_whose_unqueued_mark_failed_is_queued_again_after_its_lease,
     an_interview_stored_before_questions_had_states_takes_answers,
+    a_corrected_cv_reaches_later_interviews_only,
 );
 
 /// Counts the jobs sent, by kind, around the family's real queue.
@@ -708,4 +709,75 @@ async fn an_interview_stored_before_questions_had_states_takes_answers(family: F
     assert_eq!(problem(again).await["code"], "already_answered");
     let missing = api.answer(&user.token, id, "q99", "An answer.").await;
     assert_eq!(missing.status(), 404);
+}
+
+/// The personal questions of an interview once written, joined.
+async fn personal_questions(api: &Api, token: &str, id: &str) -> String {
+    let interview = poll_until(
+        "the personal questions",
+        Duration::from_secs(20),
+        async || {
+            api.interview(token, id)
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()
+        },
+        |interview| interview["personal_status"] != "pending",
+    )
+    .await;
+    assert_eq!(interview["personal_status"], "ready", "{interview}");
+    interview["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|q| q["kind"] == "personal")
+        .map(|q| q["text"].as_str().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn a_corrected_cv_reaches_later_interviews_only(family: Family) {
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    let token = api.user("corrector").await.token;
+    let cv = text_cv(&api, &token).await;
+    let body = json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 1, "behavioral": 0, "personal": 3});
+    // No worker yet: the first interview's personal questions are still to be written when
+    // the CV is corrected.
+    let before: Value = api
+        .create_interview(&token, &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(before["personal_status"], "pending");
+    let corrected = "John Roe\nInitech Corp.\n• Rewrote the billing engine in Scala, halving invoice errors\nSkills: Scala, Redis";
+    let patched = api
+        .authed(Method::PATCH, &format!("/cvs/{cv}"), &token)
+        .json(&json!({ "text": corrected }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let after: Value = api
+        .create_interview(&token, &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    api.start_worker();
+
+    let first = personal_questions(&api, &token, before["id"].as_str().unwrap()).await;
+    assert!(first.contains("Kubernetes"), "{first}");
+    assert!(
+        !first.contains("Scala") && !first.contains("billing"),
+        "{first}"
+    );
+    let second = personal_questions(&api, &token, after["id"].as_str().unwrap()).await;
+    assert!(
+        second.contains("Scala") && second.contains("Initech"),
+        "{second}"
+    );
+    assert!(!second.contains("Kubernetes"), "{second}");
 }

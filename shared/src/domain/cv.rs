@@ -1,5 +1,6 @@
 //! CVs: their states and failure reasons, the limits they live under, and the rules for
-//! their text. A PDF's text is extracted by the worker; a text CV is ready at once.
+//! their text. A file's text (PDF or Word .docx) is extracted by the worker; a text CV is
+//! ready at once.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -7,8 +8,12 @@ use utoipa::ToSchema;
 use super::field::{FieldError, HAS_TEXT, PRINTABLE, TextRule};
 use super::vocabulary::names;
 
-/// Largest PDF accepted.
-pub const MAX_PDF_BYTES: u64 = 5 * 1024 * 1024;
+/// Largest file (PDF or .docx) accepted, through the presigned upload.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+/// Largest file accepted as the body of `POST /cvs`. API Gateway hands Lambda an event of at
+/// most 6 MB, and a binary body travels in it base64-encoded, 4/3 its size: 4 MiB becomes
+/// 5.6 MB, with room left for the headers. Larger files go through the presigned upload.
+pub const MAX_DIRECT_UPLOAD_BYTES: u64 = 4 * 1024 * 1024;
 /// Longest plain-text CV accepted, in characters.
 pub const MAX_TEXT_CHARS: usize = 50_000;
 /// Most CVs one user may hold.
@@ -49,15 +54,15 @@ names!(CvStatus { Uploading = "uploading", Processing = "processing", Ready = "r
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureReason {
-    /// The file is not a PDF.
+    /// The file is neither a PDF nor a Word .docx.
     NotAPdf,
-    /// Over 5 MiB or too many pages.
+    /// Over 10 MiB, too many pages, or (a .docx) too much once unpacked.
     TooLarge,
     /// Password-protected; export it without a password.
     Encrypted,
     /// No extractable text (a scanned image); upload a text PDF or paste the text.
     NoText,
-    /// Damaged or not readable as a PDF.
+    /// Damaged or not readable as a PDF or .docx.
     Malformed,
     /// Took too long to read.
     Timeout,
@@ -79,7 +84,78 @@ names!(FailureReason {
 #[serde(rename_all = "snake_case")]
 pub enum CvSource {
     Pdf,
+    /// A Word document (Office Open XML, `.docx`).
+    Docx,
     Text,
+}
+
+/// The media type of a Word .docx.
+pub const DOCX_CONTENT_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+impl CvSource {
+    /// The media type a file of this kind is stored and uploaded with; `None` for text.
+    pub fn content_type(self) -> Option<&'static str> {
+        match self {
+            Self::Pdf => Some("application/pdf"),
+            Self::Docx => Some(DOCX_CONTENT_TYPE),
+            Self::Text => None,
+        }
+    }
+
+    /// The file kind a media type names, spelled exactly as `content_type` gives it.
+    pub fn from_content_type(content_type: &str) -> Option<Self> {
+        [Self::Pdf, Self::Docx]
+            .into_iter()
+            .find(|kind| kind.content_type() == Some(content_type))
+    }
+}
+
+/// What a CV file is, decided by its content alone: a PDF, a .docx, or neither.
+pub fn detect_file(bytes: &[u8]) -> Option<CvSource> {
+    if looks_like_pdf(bytes) {
+        Some(CvSource::Pdf)
+    } else if looks_like_docx(bytes) {
+        Some(CvSource::Docx)
+    } else {
+        None
+    }
+}
+
+/// Whether the bytes are a ZIP archive whose central directory lists `word/document.xml`:
+/// a Word document. Only the directory is read (nothing is inflated), within bounds.
+pub fn looks_like_docx(bytes: &[u8]) -> bool {
+    zip_entry_names(bytes).is_some_and(|names| names.iter().any(|n| *n == b"word/document.xml"))
+}
+
+/// The names in a ZIP archive's central directory, or `None` when it is not a readable ZIP.
+fn zip_entry_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    const ENTRY: &[u8] = b"PK\x01\x02";
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    let u16_at = |at: usize| -> Option<usize> {
+        Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?) as usize)
+    };
+    let u32_at = |at: usize| -> Option<usize> {
+        Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize)
+    };
+    // The end record is in the last 22 bytes plus at most a 65,535-byte comment.
+    let tail = bytes.len().saturating_sub(22 + 65_535);
+    let end = bytes[tail..].windows(4).rposition(|w| w == EOCD)? + tail;
+    let (count, mut at) = (u16_at(end + 10)?, u32_at(end + 16)?);
+    let mut names = Vec::with_capacity(count.min(1024));
+    for _ in 0..count {
+        if bytes.get(at..at + 4)? != ENTRY {
+            return None;
+        }
+        let (name_len, extra_len, comment_len) =
+            (u16_at(at + 28)?, u16_at(at + 30)?, u16_at(at + 32)?);
+        names.push(bytes.get(at + 46..at + 46 + name_len)?);
+        at += 46 + name_len + extra_len + comment_len;
+    }
+    Some(names)
 }
 
 /// A CV's metadata as stored and shown.
@@ -129,10 +205,18 @@ pub enum CvError {
     LimitReached,
     #[error("the file is larger than {limit_bytes} bytes")]
     FileTooLarge { limit_bytes: u64 },
+    #[error(
+        "The file is larger than 4 MiB ({MAX_DIRECT_UPLOAD_BYTES} bytes), the most a request \
+         body can carry; send files up to 10 MiB through POST /cvs/uploads."
+    )]
+    TooLargeForDirectUpload,
     #[error("{0}")]
     UnsupportedType(&'static str),
     #[error("No file was uploaded to the URL yet.")]
     UploadMissing,
+    /// Only a ready CV's text can be corrected.
+    #[error("{0}")]
+    NotReady(String),
     #[error("unexpected error")]
     Unexpected(#[source] anyhow::Error),
 }
@@ -176,21 +260,22 @@ pub fn parse_text(raw: &str) -> Result<String, CvError> {
 
 /// The size a presigned upload declares: 1 byte to the largest PDF accepted.
 pub fn parse_upload_size(bytes: u64) -> Result<u64, CvError> {
-    if (1..=MAX_PDF_BYTES).contains(&bytes) {
+    if (1..=MAX_FILE_BYTES).contains(&bytes) {
         Ok(bytes)
     } else {
         Err(CvError::invalid(
             "content_length",
-            format!("must be 1 to {MAX_PDF_BYTES} bytes (5 MiB)"),
+            format!("must be 1 to {MAX_FILE_BYTES} bytes (10 MiB)"),
         ))
     }
 }
 
-/// The verdict on an uploaded file before extraction: its size and its first bytes.
-pub fn check_upload(body: &[u8]) -> Result<(), FailureReason> {
-    if body.len() as u64 > MAX_PDF_BYTES {
+/// The verdict on an uploaded file before extraction: its size, and its content must be the
+/// kind it was announced as.
+pub fn check_upload(body: &[u8], announced: CvSource) -> Result<(), FailureReason> {
+    if body.len() as u64 > MAX_FILE_BYTES {
         Err(FailureReason::TooLarge)
-    } else if !looks_like_pdf(body) {
+    } else if detect_file(body) != Some(announced) {
         Err(FailureReason::NotAPdf)
     } else {
         Ok(())
@@ -256,8 +341,87 @@ mod tests {
         assert!(looks_like_pdf(b"%PDF-1.7\n"));
         assert!(!looks_like_pdf(b"\x89PNG\r\n"));
         assert!(!looks_like_pdf(b""));
-        assert_eq!(check_upload(b"\x89PNG"), Err(FailureReason::NotAPdf));
-        assert_eq!(check_upload(b"%PDF-1.4"), Ok(()));
+        assert_eq!(
+            check_upload(b"\x89PNG", CvSource::Pdf),
+            Err(FailureReason::NotAPdf)
+        );
+        assert_eq!(check_upload(b"%PDF-1.4", CvSource::Pdf), Ok(()));
+        assert_eq!(
+            check_upload(b"%PDF-1.4", CvSource::Docx),
+            Err(FailureReason::NotAPdf)
+        );
+    }
+
+    /// A stored (uncompressed) ZIP with the given entry names, as a minimal writer makes it.
+    fn zip_with(names: &[&str]) -> Vec<u8> {
+        let (mut out, mut directory) = (Vec::new(), Vec::new());
+        for name in names {
+            let offset = out.len() as u32;
+            out.extend_from_slice(b"PK\x03\x04");
+            out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            out.extend_from_slice(&[0; 12]);
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(name.as_bytes());
+            directory.extend_from_slice(b"PK\x01\x02");
+            directory.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            directory.extend_from_slice(&[0; 12]);
+            directory.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            directory.extend_from_slice(&[0; 12]);
+            directory.extend_from_slice(&offset.to_le_bytes());
+            directory.extend_from_slice(name.as_bytes());
+        }
+        let start = out.len() as u32;
+        out.extend_from_slice(&directory);
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&(names.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(names.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(directory.len() as u32).to_le_bytes());
+        out.extend_from_slice(&start.to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out
+    }
+
+    #[test]
+    fn files_are_recognised_by_their_content() {
+        let docx = zip_with(&["[Content_Types].xml", "word/document.xml"]);
+        assert_eq!(detect_file(&docx), Some(CvSource::Docx));
+        assert_eq!(detect_file(b"%PDF-1.7\n"), Some(CvSource::Pdf));
+        // An archive without a Word body (a spreadsheet, say), legacy .doc, a cut archive.
+        assert_eq!(detect_file(&zip_with(&["xl/workbook.xml"])), None);
+        assert_eq!(detect_file(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), None);
+        assert_eq!(detect_file(&docx[..docx.len() - 30]), None);
+        assert_eq!(check_upload(&docx, CvSource::Docx), Ok(()));
+    }
+
+    #[test]
+    fn presigned_uploads_take_up_to_10_mib() {
+        assert_eq!(parse_upload_size(MAX_FILE_BYTES).unwrap(), 10 * 1024 * 1024);
+        assert!(parse_upload_size(MAX_FILE_BYTES + 1).is_err());
+        assert!(parse_upload_size(0).is_err());
+        let mut big = b"%PDF-1.7".to_vec();
+        big.resize(MAX_FILE_BYTES as usize, b' ');
+        assert_eq!(check_upload(&big, CvSource::Pdf), Ok(()));
+        big.push(b' ');
+        assert_eq!(
+            check_upload(&big, CvSource::Pdf),
+            Err(FailureReason::TooLarge)
+        );
+    }
+
+    #[test]
+    fn content_types_name_file_kinds() {
+        assert_eq!(
+            CvSource::from_content_type("application/pdf"),
+            Some(CvSource::Pdf)
+        );
+        assert_eq!(CvSource::from_content_type("application/pdf; x=1"), None);
+        assert_eq!(
+            CvSource::from_content_type(DOCX_CONTENT_TYPE),
+            Some(CvSource::Docx)
+        );
+        assert_eq!(CvSource::from_content_type("application/msword"), None);
+        assert_eq!(CvSource::Text.content_type(), None);
     }
 
     #[test]

@@ -186,7 +186,10 @@ impl From<CvError> for ApiError {
             CvError::NotFound => Self::NotFound,
             CvError::LimitReached => Self::conflict("cv_limit_reached", &error),
             CvError::UploadMissing => Self::conflict("upload_missing", &error),
-            CvError::FileTooLarge { .. } => Self::PayloadTooLarge(error.to_string()),
+            CvError::NotReady(_) => Self::conflict("cv_not_ready", &error),
+            CvError::FileTooLarge { .. } | CvError::TooLargeForDirectUpload => {
+                Self::PayloadTooLarge(error.to_string())
+            }
             CvError::UnsupportedType(detail) => Self::UnsupportedMediaType(detail.to_owned()),
             CvError::Unexpected(cause) => Self::Unexpected(cause),
         }

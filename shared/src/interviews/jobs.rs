@@ -80,7 +80,12 @@ impl InterviewJobs {
             return Ok(());
         }
         match self.write_questions(user_id, interview).await {
-            Ok(()) => self.complete(user_id, run).await,
+            Ok(()) => {
+                self.interviews
+                    .forget_cv_text(user_id, interview_id)
+                    .await?;
+                self.complete(user_id, run).await
+            }
             Err(failure) if last_attempt || !failure.is_retryable() => {
                 tracing::warn!(
                     interview_id,
@@ -89,6 +94,9 @@ impl InterviewJobs {
                 );
                 self.interviews
                     .personal_questions_failed(user_id, interview_id)
+                    .await?;
+                self.interviews
+                    .forget_cv_text(user_id, interview_id)
                     .await?;
                 self.complete(user_id, run).await
             }
@@ -104,11 +112,15 @@ impl InterviewJobs {
         user_id: &str,
         mut interview: Interview,
     ) -> Result<(), JobError> {
-        let cv_text = self
-            .cvs
-            .text(user_id, &interview.cv_id)
-            .await?
-            .unwrap_or_default();
+        // The interview's own copy; an interview created before copies were kept reads the CV.
+        let cv_text = match self.interviews.cv_text(user_id, &interview.id).await? {
+            Some(text) => text,
+            None => self
+                .cvs
+                .text(user_id, &interview.cv_id)
+                .await?
+                .unwrap_or_default(),
+        };
         let slots = interview.personal_slots();
         let request = PersonalQuestionsRequest {
             cv_text,

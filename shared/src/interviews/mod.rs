@@ -85,7 +85,15 @@ impl Interviews {
             score: None,
             created_at: self.clock.now(),
         };
-        self.repo.create(user_id, &interview, self.quota).await?;
+        // The personal questions are written from the CV as it is now: a correction of its
+        // text afterwards does not reach this interview.
+        let cv_text = match interview.personal_status {
+            PersonalStatus::Pending => self.cvs.text(user_id, &interview.cv_id).await?,
+            _ => None,
+        };
+        self.repo
+            .create(user_id, &interview, cv_text.as_deref(), self.quota)
+            .await?;
         if interview.personal_status == PersonalStatus::Pending {
             let job = Job::GeneratePersonalQuestions {
                 user_id: user_id.to_owned(),

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::layout::{CV_PREFIX, attr, cv_key, cv_text_key, profile_key};
 use super::{Transaction, TransactionFailure};
-use crate::domain::cv::{CvError, CvRecord, CvStatus, FailureReason, MAX_CVS_PER_USER};
+use crate::domain::cv::{CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_CVS_PER_USER};
 use crate::ports::{Condition, Item, ItemStore, StoreError, Update, WriteOp};
 
 #[derive(Clone)]
@@ -185,6 +185,44 @@ impl CvStore {
         };
         match self.store.transact(ops).await {
             Ok(()) | Err(StoreError::TransactionCancelled { .. }) => Ok(()),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Replaces the text of a `ready` CV. `false` when the CV is gone or no longer ready.
+    pub async fn replace_text(
+        &self,
+        user_id: &str,
+        record: &CvRecord,
+        text: &str,
+    ) -> Result<bool, StoreError> {
+        let mut updates = vec![
+            Update::set(attr::UPDATED_AT, timestamp(record.updated_at)?),
+            Update::set(attr::TEXT_CHARS, text.chars().count()),
+        ];
+        if record.source == CvSource::Text {
+            updates.push(Update::set(attr::SIZE_BYTES, text.len()));
+        }
+        let result = self
+            .store
+            .transact(vec![
+                WriteOp::Update {
+                    key: cv_key(user_id, &record.id),
+                    updates,
+                    condition: Some(Condition::Equals(
+                        attr::STATUS.into(),
+                        status(CvStatus::Ready),
+                    )),
+                },
+                WriteOp::Put {
+                    item: text_item(user_id, &record.id, text)?,
+                    condition: None,
+                },
+            ])
+            .await;
+        match result {
+            Ok(()) => Ok(true),
+            Err(StoreError::TransactionCancelled { .. }) => Ok(false),
             Err(other) => Err(other),
         }
     }

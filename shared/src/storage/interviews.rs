@@ -7,8 +7,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::layout::{
-    INTERVIEW_PREFIX, answer_key, answer_prefix, attr, interview_key, profile_key, question_state,
-    seen_behavioral_key, seen_technical_key, user_partition,
+    INTERVIEW_PREFIX, answer_key, answer_prefix, attr, interview_cv_text_key, interview_key,
+    profile_key, question_state, seen_behavioral_key, seen_technical_key, user_partition,
 };
 use super::{Transaction, TransactionFailure};
 use crate::domain::QuestionKind;
@@ -28,6 +28,7 @@ pub struct InterviewStore {
 enum NewInterviewWrite {
     Quota,
     Interview,
+    CvText,
     Seen,
 }
 
@@ -91,10 +92,13 @@ impl InterviewStore {
     /// Writes a new interview while taking a unit of the quota and remembering the bank
     /// questions it asks, all in one transaction, so under any concurrency exactly the
     /// allowed number succeed.
+    /// Writes a new interview, taking a unit of the quota, with the CV text its personal
+    /// questions are to be written from (if it has any).
     pub async fn create(
         &self,
         user_id: &str,
         interview: &Interview,
+        cv_text: Option<&str>,
         quota: i64,
     ) -> Result<(), InterviewError> {
         let mut transaction = Transaction::new();
@@ -116,6 +120,18 @@ impl InterviewStore {
                 condition: Some(Condition::Absent),
             },
         );
+        if let Some(text) = cv_text {
+            transaction.push(
+                NewInterviewWrite::CvText,
+                WriteOp::Put {
+                    item: Item::of(
+                        interview_cv_text_key(user_id, &interview.id),
+                        &serde_json::json!({ attr::TEXT: text }),
+                    )?,
+                    condition: None,
+                },
+            );
+        }
         for (key, kind) in [
             (
                 seen_technical_key(user_id, interview.position),
@@ -162,7 +178,36 @@ impl InterviewStore {
                     updates: vec![Update::Add(attr::INTERVIEWS_USED.into(), -1)],
                     condition: Some(Condition::Present),
                 },
+                WriteOp::Delete {
+                    key: interview_cv_text_key(user_id, interview_id),
+                    condition: None,
+                },
             ])
+            .await
+    }
+
+    /// The CV text the interview was created with; `None` once its personal questions are
+    /// settled (or for an interview created before copies were kept).
+    pub async fn cv_text(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .store
+            .get(&interview_cv_text_key(user_id, interview_id))
+            .await?
+            .and_then(|item| item.str_attr(attr::TEXT).map(str::to_owned)))
+    }
+
+    /// Drops the interview's copy of the CV text once its personal questions are settled.
+    pub async fn forget_cv_text(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+    ) -> Result<(), StoreError> {
+        self.store
+            .delete(&interview_cv_text_key(user_id, interview_id), None)
             .await
     }
 

@@ -20,6 +20,7 @@ pub mod attr {
     pub const TEXT: &str = "text";
     pub const TEXT_CHARS: &str = "text_chars";
     pub const UPDATED_AT: &str = "updated_at";
+    pub const SIZE_BYTES: &str = "size_bytes";
     pub const QUESTIONS: &str = "questions";
     pub const PERSONAL_STATUS: &str = "personal_status";
     pub const ANSWERED: &str = "answered";
@@ -86,6 +87,15 @@ pub fn cv_key(user_id: &str, cv_id: &str) -> ItemKey {
 /// A CV's text, apart from the record so listing CVs never reads texts.
 pub fn cv_text_key(user_id: &str, cv_id: &str) -> ItemKey {
     ItemKey::new(user_partition(user_id), format!("CVTEXT#{cv_id}"))
+}
+
+/// The CV text an interview was created with, kept until its personal questions are written,
+/// so a correction of the CV afterwards does not change an interview already started.
+pub fn interview_cv_text_key(user_id: &str, interview_id: &str) -> ItemKey {
+    ItemKey::new(
+        user_partition(user_id),
+        format!("INTERVIEWCV#{interview_id}"),
+    )
 }
 
 /// Where a CV's file lives.

@@ -4,7 +4,7 @@ import { html } from '../lib/html.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.mjs';
 import { t } from '../i18n/index.js';
 import { cvFailureText, cvTitle } from '../lib/domain.js';
-import { MAX_CV_TEXT, MAX_PDF_BYTES, createTextCv, deleteCv, getCv, listCvs, uploadPdf } from '../api.js';
+import { MAX_CV_TEXT, MAX_PDF_BYTES, createTextCv, deleteCv, getCv, listCvs, uploadCvFile } from '../api.js';
 import { Alert, Badge, Loading, PageTitle, Spinner, errorMessage, fieldErrors } from '../lib/ui.js';
 import { cx, formatBytes, formatDate, isAbort, pollDelay } from '../lib/util.js';
 
@@ -111,7 +111,7 @@ function AddCv({ onAdded }) {
     }
     setUploading(file.name);
     try {
-      const cv = await uploadPdf(file, file.name.replace(/\.pdf$/i, '').slice(0, 100));
+      const cv = await uploadCvFile(file, file.name.replace(/\.(pdf|docx)$/i, '').slice(0, 100));
       onAdded(cv);
     } catch (err) {
       setError(errorMessage(err));
@@ -167,7 +167,7 @@ function AddCv({ onAdded }) {
         <path d="M12 16V4m0 0-4 4m4-4 4 4M5 14v4a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-4" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round" />
       </svg>
       <p class="dropzone-text">${t('cvs.drop')}</p>
-      <input ref=${input} id="cv-file" type="file" accept="application/pdf,.pdf" class="sr-only" tabindex="-1" aria-hidden="true"
+      <input ref=${input} id="cv-file" type="file" accept="application/pdf,.pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,.docx" class="sr-only" tabindex="-1" aria-hidden="true"
         onChange=${(/** @type {Event} */ e) => upload(/** @type {HTMLInputElement} */ (e.currentTarget).files?.[0])} />
       <button type="button" class="btn btn-primary" disabled=${!!uploading} aria-describedby="cv-file-hint"
         onClick=${() => input.current?.click()}>${t('cvs.upload')}</button>
@@ -253,8 +253,8 @@ function CvItem({ cv, lang, onRemoved }) {
       <div class="cv-name">
         <h3>${name}</h3>
         <p class="meta">${[
-          cv.source === 'pdf' ? t('cvs.pdf') : t('cvs.text'),
-          cv.source === 'pdf' ? formatBytes(cv.size_bytes) : t('cvs.chars', { count: (cv.text_chars ?? 0).toLocaleString() }),
+          cv.source === 'pdf' ? t('cvs.pdf') : cv.source === 'docx' ? t('cvs.docx') : t('cvs.text'),
+          cv.source !== 'text' ? formatBytes(cv.size_bytes) : t('cvs.chars', { count: (cv.text_chars ?? 0).toLocaleString() }),
           formatDate(cv.created_at, lang),
         ].join(' · ')}</p>
       </div>
