@@ -82,7 +82,7 @@ impl Cvs {
         let text = parse_text(text)?;
         let mut record = self.new_record(title, CvSource::Text, CvStatus::Ready, text.len() as u64);
         record.text_chars = Some(text.chars().count());
-        self.repo.insert(user_id, &record, Some(&text)).await?;
+        self.insert(user_id, &record, Some(&text)).await?;
         Ok(record)
     }
 
@@ -103,7 +103,7 @@ impl Cvs {
         let record = self.new_record(title, kind, CvStatus::Processing, body.len() as u64);
         let key = cv_blob_key(user_id, &record.id);
         self.blobs.put(&key, body, content_type).await?;
-        if let Err(error) = self.repo.insert(user_id, &record, None).await {
+        if let Err(error) = self.insert(user_id, &record, None).await {
             // Nothing half-made stays behind.
             self.blobs.delete(&key).await?;
             return Err(error);
@@ -140,7 +140,7 @@ impl Cvs {
             return Err(CvError::UnsupportedType(UNSUPPORTED_FILE));
         };
         let record = self.new_record(title, kind, CvStatus::Uploading, content_length);
-        self.repo.insert(user_id, &record, None).await?;
+        self.insert(user_id, &record, None).await?;
         let upload = self
             .blobs
             .presign_put(
@@ -244,7 +244,54 @@ impl Cvs {
 
     /// The user's CVs, newest first.
     pub async fn list(&self, user_id: &str) -> Result<Vec<CvRecord>, CvError> {
-        Ok(self.repo.list(user_id).await?)
+        let now = self.clock.now();
+        let (abandoned, kept): (Vec<CvRecord>, Vec<CvRecord>) = self
+            .repo
+            .list(user_id)
+            .await?
+            .into_iter()
+            .partition(|cv| cv.is_abandoned_upload(now));
+        self.reclaim(user_id, &abandoned).await?;
+        Ok(kept)
+    }
+
+    /// Writes a new CV, taking a slot; at the limit, the slots of uploads nobody completed
+    /// are reclaimed first (they expire on their own only when someone needs the room).
+    async fn insert(
+        &self,
+        user_id: &str,
+        record: &CvRecord,
+        text: Option<&str>,
+    ) -> Result<(), CvError> {
+        match self.repo.insert(user_id, record, text).await {
+            Err(CvError::LimitReached) => {
+                let now = self.clock.now();
+                let abandoned: Vec<CvRecord> = self
+                    .repo
+                    .list(user_id)
+                    .await?
+                    .into_iter()
+                    .filter(|cv| cv.is_abandoned_upload(now))
+                    .collect();
+                if self.reclaim(user_id, &abandoned).await? == 0 {
+                    return Err(CvError::LimitReached);
+                }
+                self.repo.insert(user_id, record, text).await
+            }
+            other => other,
+        }
+    }
+
+    /// Removes abandoned uploads: the file, if one arrived, then the items and the slot.
+    async fn reclaim(&self, user_id: &str, abandoned: &[CvRecord]) -> Result<usize, CvError> {
+        let mut reclaimed = 0;
+        for cv in abandoned {
+            self.blobs.delete(&cv_blob_key(user_id, &cv.id)).await?;
+            if self.repo.delete_upload(user_id, &cv.id).await? {
+                reclaimed += 1;
+            }
+        }
+        Ok(reclaimed)
     }
 
     /// Deletes a CV: its file, its items, and its slot.

@@ -4,10 +4,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::common::{Api, TestUser, poll_until, problem};
+use cyi_shared::domain::cv::{ABANDONED_UPLOAD_GRACE_SECONDS, UPLOAD_URL_SECONDS};
 use cyi_shared::ports::item_store::query_all;
 use cyi_shared::storage::layout::cv_blob_key as blob_key;
 use cyi_shared::storage::layout::user_partition;
-use cyi_shared::testing::Family;
+use cyi_shared::testing::{Family, ManualClock};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -20,6 +21,7 @@ api_cases!(
     a_ready_cvs_text_can_be_corrected_by_its_owner,
     limits_and_types_are_enforced_and_change_nothing,
     twenty_cvs_at_most,
+    an_abandoned_upload_frees_its_slot_and_file_after_it_expires,
     another_users_cv_is_not_found,
     deleting_a_cv_removes_its_file_and_items,
 );
@@ -596,4 +598,58 @@ async fn deleting_a_cv_removes_its_file_and_items(family: Family) {
     .await
     .unwrap();
     assert!(items.is_empty(), "{items:?}");
+}
+
+async fn an_abandoned_upload_frees_its_slot_and_file_after_it_expires(mut family: Family) {
+    let clock = ManualClock::at(time::OffsetDateTime::now_utc().unix_timestamp());
+    family.services.clock = std::sync::Arc::new(clock.clone());
+    let api = Api::start(family, &[]).await;
+    let user = api.user("abandoner").await;
+    for _ in 0..19 {
+        assert_eq!(
+            api.create_text_cv(&user.token, "A CV", None).await.status(),
+            201
+        );
+    }
+    // The twentieth slot: a file sent to its URL, the upload never completed.
+    let pdf = fixture("awesome-cv-resume.pdf");
+    let ticket: Value = api
+        .start_upload(&user.token, pdf.len(), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let abandoned = ticket["id"].as_str().unwrap().to_owned();
+    assert!(api.put_presigned(&ticket, pdf).await.status().is_success());
+    let full = api.create_text_cv(&user.token, "A CV", None).await;
+    assert_eq!(problem(full).await["code"], "cv_limit_reached");
+
+    // Within the URL's lifetime and the grace after it, the slot is still taken.
+    let expiry = (UPLOAD_URL_SECONDS + ABANDONED_UPLOAD_GRACE_SECONDS) as i64;
+    clock.advance(expiry - 60);
+    let still_full = api.create_text_cv(&user.token, "A CV", None).await;
+    assert_eq!(still_full.status(), 409);
+    // Past it, the room is made when it is needed, and the file goes with the slot.
+    clock.advance(120);
+    assert_eq!(
+        api.create_text_cv(&user.token, "A CV", None).await.status(),
+        201
+    );
+    let listed: Value = api.cvs(&user.token).await.json().await.unwrap();
+    let ids: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cv| cv["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 20);
+    assert!(!ids.contains(&abandoned.as_str()));
+    assert_eq!(api.cv(&user.token, &abandoned).await.status(), 404);
+    let file = api
+        .services()
+        .blobs
+        .get(&blob_key(&user.id, &abandoned))
+        .await
+        .unwrap();
+    assert_eq!(file, None);
 }

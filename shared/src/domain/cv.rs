@@ -22,6 +22,9 @@ pub const MAX_CVS_PER_USER: i64 = 20;
 pub const MAX_EXTRACTED_CHARS: usize = 20_000;
 /// How long a presigned upload URL works.
 pub const UPLOAD_URL_SECONDS: u64 = 15 * 60;
+/// How long after its URL expires an upload that was never completed keeps its slot: time
+/// for a completion already under way, then the slot and the file are reclaimed.
+pub const ABANDONED_UPLOAD_GRACE_SECONDS: u64 = 5 * 60;
 
 /// A CV's title: at most 200 characters without control characters (empty means none).
 pub static TITLE: TextRule = TextRule {
@@ -183,6 +186,13 @@ pub struct CvRecord {
 
 impl CvRecord {
     /// Why the CV cannot be used for an interview yet, in words; `None` when it is ready.
+    /// Whether this is a presigned upload nobody completed, past its URL's lifetime and the
+    /// grace after it: its slot and file may be reclaimed.
+    pub fn is_abandoned_upload(&self, now: time::OffsetDateTime) -> bool {
+        let deadline = (UPLOAD_URL_SECONDS + ABANDONED_UPLOAD_GRACE_SECONDS) as i64;
+        self.status == CvStatus::Uploading && (now - self.created_at).whole_seconds() > deadline
+    }
+
     pub fn not_ready_reason(&self) -> Option<String> {
         match (self.status, self.failure_reason) {
             (CvStatus::Ready, _) => None,

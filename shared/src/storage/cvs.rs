@@ -229,12 +229,28 @@ impl CvStore {
 
     /// Deletes a CV's items and frees its slot; `false` when it was already gone.
     pub async fn delete(&self, user_id: &str, cv_id: &str) -> Result<bool, StoreError> {
+        self.delete_if(user_id, cv_id, Condition::Present).await
+    }
+
+    /// Deletes a CV still waiting for its upload, and frees its slot; `false` when it was
+    /// completed or deleted meanwhile.
+    pub async fn delete_upload(&self, user_id: &str, cv_id: &str) -> Result<bool, StoreError> {
+        let uploading = Condition::Equals(attr::STATUS.into(), status(CvStatus::Uploading));
+        self.delete_if(user_id, cv_id, uploading).await
+    }
+
+    async fn delete_if(
+        &self,
+        user_id: &str,
+        cv_id: &str,
+        condition: Condition,
+    ) -> Result<bool, StoreError> {
         let result = self
             .store
             .transact(vec![
                 WriteOp::Delete {
                     key: cv_key(user_id, cv_id),
-                    condition: Some(Condition::Present),
+                    condition: Some(condition),
                 },
                 WriteOp::Delete {
                     key: cv_text_key(user_id, cv_id),
