@@ -244,6 +244,12 @@ impl Cvs {
 
     /// The user's CVs, newest first.
     pub async fn list(&self, user_id: &str) -> Result<Vec<CvRecord>, CvError> {
+        Ok(self.listing(user_id).await?.0)
+    }
+
+    /// The user's CVs but abandoned uploads, newest first, which are reclaimed on the way;
+    /// and how many were.
+    async fn listing(&self, user_id: &str) -> Result<(Vec<CvRecord>, usize), CvError> {
         let now = self.clock.now();
         let (abandoned, kept): (Vec<CvRecord>, Vec<CvRecord>) = self
             .repo
@@ -251,8 +257,8 @@ impl Cvs {
             .await?
             .into_iter()
             .partition(|cv| cv.is_abandoned_upload(now));
-        self.reclaim(user_id, &abandoned).await?;
-        Ok(kept)
+        let reclaimed = self.reclaim(user_id, &abandoned).await?;
+        Ok((kept, reclaimed))
     }
 
     /// Writes a new CV, taking a slot; at the limit, the slots of uploads nobody completed
@@ -265,15 +271,7 @@ impl Cvs {
     ) -> Result<(), CvError> {
         match self.repo.insert(user_id, record, text).await {
             Err(CvError::LimitReached) => {
-                let now = self.clock.now();
-                let abandoned: Vec<CvRecord> = self
-                    .repo
-                    .list(user_id)
-                    .await?
-                    .into_iter()
-                    .filter(|cv| cv.is_abandoned_upload(now))
-                    .collect();
-                if self.reclaim(user_id, &abandoned).await? == 0 {
+                if self.listing(user_id).await?.1 == 0 {
                     return Err(CvError::LimitReached);
                 }
                 self.repo.insert(user_id, record, text).await

@@ -33,6 +33,17 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The CV once it has left `processing`.
+async fn settled(api: &Api, token: &str, id: &str) -> Value {
+    poll_until(
+        "the CV to leave processing",
+        EXTRACTION,
+        async || api.cv(token, id).await.json::<Value>().await.unwrap(),
+        |cv| cv["status"] != "processing",
+    )
+    .await
+}
+
 /// How long a CV may stay `processing`.
 const EXTRACTION: Duration = Duration::from_secs(30);
 
@@ -87,19 +98,7 @@ async fn a_pdf_is_extracted_by_the_worker(family: Family) {
     let cv: Value = created.json().await.unwrap();
     assert_eq!(cv["status"], "processing");
     assert_eq!(cv["title"], "My CV");
-    let done = poll_until(
-        "the CV to leave processing",
-        EXTRACTION,
-        async || {
-            api.cv(&token, cv["id"].as_str().unwrap())
-                .await
-                .json::<Value>()
-                .await
-                .unwrap()
-        },
-        |cv| cv["status"] != "processing",
-    )
-    .await;
+    let done = settled(&api, &token, cv["id"].as_str().unwrap()).await;
     assert_eq!(done["status"], "ready", "{done}");
     let text = done["text"].as_str().unwrap();
     assert!(text.contains("DevOps Engineer") && text.contains("Terraform"));
@@ -138,30 +137,12 @@ async fn hostile_pdfs_fail_visibly_and_the_worker_goes_on(family: Family) {
         .await
         .unwrap();
     for (id, reason) in expected {
-        let cv = poll_until(
-            "the CV to leave processing",
-            EXTRACTION,
-            async || api.cv(&token, &id).await.json::<Value>().await.unwrap(),
-            |cv| cv["status"] != "processing",
-        )
-        .await;
+        let cv = settled(&api, &token, &id).await;
         assert_eq!(cv["status"], "failed");
         assert_eq!(cv["failure_reason"], reason);
         assert!(cv.get("text").is_none());
     }
-    let good = poll_until(
-        "the CV to leave processing",
-        EXTRACTION,
-        async || {
-            api.cv(&token, good["id"].as_str().unwrap())
-                .await
-                .json::<Value>()
-                .await
-                .unwrap()
-        },
-        |cv| cv["status"] != "processing",
-    )
-    .await;
+    let good = settled(&api, &token, good["id"].as_str().unwrap()).await;
     assert_eq!(good["status"], "ready");
 }
 
@@ -194,13 +175,7 @@ async fn the_presigned_upload_flow(family: Family) {
     assert!(api.put_presigned(&ticket, pdf).await.status().is_success());
     let completed = api.complete_upload(&token, id).await;
     assert_eq!(completed.status(), 202);
-    let done = poll_until(
-        "the CV to leave processing",
-        EXTRACTION,
-        async || api.cv(&token, id).await.json::<Value>().await.unwrap(),
-        |cv| cv["status"] != "processing",
-    )
-    .await;
+    let done = settled(&api, &token, id).await;
     assert_eq!(done["status"], "ready");
     assert_eq!(done["title"], "Uploaded");
 
@@ -287,13 +262,7 @@ async fn a_docx_is_accepted_directly_and_presigned(family: Family) {
     assert_eq!(api.complete_upload(&token, presigned).await.status(), 202);
 
     for id in [direct["id"].as_str().unwrap(), presigned] {
-        let done = poll_until(
-            "the CV to leave processing",
-            EXTRACTION,
-            async || api.cv(&token, id).await.json::<Value>().await.unwrap(),
-            |cv| cv["status"] != "processing",
-        )
-        .await;
+        let done = settled(&api, &token, id).await;
         assert_eq!(done["status"], "ready", "{}", done["failure_reason"]);
         assert_eq!(done["source"], "docx");
         let text = done["text"].as_str().unwrap();
@@ -366,13 +335,7 @@ async fn a_ready_cvs_text_can_be_corrected_by_its_owner(family: Family) {
         .await
         .unwrap();
     let id = pdf["id"].as_str().unwrap();
-    let ready = poll_until(
-        "the CV to leave processing",
-        EXTRACTION,
-        async || api.cv(&owner, id).await.json::<Value>().await.unwrap(),
-        |cv| cv["status"] != "processing",
-    )
-    .await;
+    let ready = settled(&api, &owner, id).await;
     assert_eq!(ready["status"], "ready");
 
     let corrected = patch(
@@ -577,13 +540,7 @@ async fn deleting_a_cv_removes_its_file_and_items(family: Family) {
         .await
         .unwrap();
     let id = cv["id"].as_str().unwrap();
-    poll_until(
-        "the CV to leave processing",
-        EXTRACTION,
-        async || api.cv(&token, id).await.json::<Value>().await.unwrap(),
-        |cv| cv["status"] != "processing",
-    )
-    .await;
+    settled(&api, &token, id).await;
     let key = blob_key(&user_id, id);
     assert!(api.services().blobs.get(&key).await.unwrap().is_some());
     let deleted = api.delete_cv(&token, id).await;
