@@ -110,6 +110,17 @@ async fn text_cv(api: &Api, token: &str) -> String {
     cv["id"].as_str().unwrap().to_owned()
 }
 
+/// The id of a new interview the request body describes.
+async fn started(api: &Api, token: &str, body: &Value) -> String {
+    let interview: Value = api
+        .create_interview(token, body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    interview["id"].as_str().unwrap().to_owned()
+}
+
 const CV: &str = "Jane Doe\nAcme Cloud Inc.\n• Led the migration of 40 services to Kubernetes, cutting deploy time by 70%\n• Built a Kafka pipeline for payments in Go\nSkills: Rust, PostgreSQL, Terraform";
 
 async fn an_interview_runs_to_a_complete_report(family: Family) {
@@ -315,16 +326,12 @@ async fn concurrent_identical_answers_are_stored_once_and_queued_once(mut family
     api.load_bank(&test_bank()).await;
     let token = api.user("repeater").await.token;
     let cv = text_cv(&api, &token).await;
-    let interview: Value = api
-        .create_interview(
-            &token,
-            &json!({"cv_id": cv, "position": "mobile", "lang": "en", "personal": 0}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = interview["id"].as_str().unwrap().to_owned();
+    let id = started(
+        &api,
+        &token,
+        &json!({"cv_id": cv, "position": "mobile", "lang": "en", "personal": 0}),
+    )
+    .await;
     let submissions: Vec<_> = (0..10)
         .map(|_| {
             let (api, token, id) = (Arc::clone(&api), token.clone(), id.clone());
@@ -432,16 +439,12 @@ async fn another_users_interview_is_not_found(family: Family) {
     let owner = api.user("owner").await.token;
     let intruder = api.user("intruder").await.token;
     let cv = text_cv(&api, &owner).await;
-    let interview: Value = api
-        .create_interview(
-            &owner,
-            &json!({"cv_id": cv, "position": "fe", "lang": "en", "personal": 0}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = interview["id"].as_str().unwrap();
+    let id = &started(
+        &api,
+        &owner,
+        &json!({"cv_id": cv, "position": "fe", "lang": "en", "personal": 0}),
+    )
+    .await;
     for (method, path, response) in [
         (
             Method::GET,
@@ -526,16 +529,12 @@ async fn bad_input_names_the_field(family: Family) {
             "{body}: {errors}"
         );
     }
-    let interview: Value = api
-        .create_interview(
-            &token,
-            &json!({"cv_id": cv, "position": "be", "lang": "en", "personal": 0}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let iid = interview["id"].as_str().unwrap();
+    let iid = &started(
+        &api,
+        &token,
+        &json!({"cv_id": cv, "position": "be", "lang": "en", "personal": 0}),
+    )
+    .await;
     // Malformed answers, so the request is built by hand.
     for body in [
         json!({}),
@@ -639,16 +638,12 @@ async fn an_answer_whose_unqueued_mark_failed_is_queued_again_after_its_lease(mu
     api.load_bank(&test_bank()).await;
     let token = api.user("stuck").await.token;
     let cv = text_cv(&api, &token).await;
-    let created: Value = api
-        .create_interview(
-            &token,
-            &json!({"cv_id": cv, "position": "be", "lang": "en", "personal": 0}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = created["id"].as_str().unwrap();
+    let id = &started(
+        &api,
+        &token,
+        &json!({"cv_id": cv, "position": "be", "lang": "en", "personal": 0}),
+    )
+    .await;
 
     // The queue refuses the job and the mark that would say so fails too.
     queue.refusing.store(true, Ordering::SeqCst);
@@ -682,16 +677,12 @@ async fn an_interview_stored_before_questions_had_states_takes_answers(family: F
     api.load_bank(&test_bank()).await;
     let user = api.user("veteran").await;
     let cv = text_cv(&api, &user.token).await;
-    let created: Value = api
-        .create_interview(
-            &user.token,
-            &json!({"cv_id": cv, "position": "fe", "lang": "en", "personal": 0}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = created["id"].as_str().unwrap();
+    let id = &started(
+        &api,
+        &user.token,
+        &json!({"cv_id": cv, "position": "fe", "lang": "en", "personal": 0}),
+    )
+    .await;
     // As an interview written before the per-question states existed.
     let key = cyi_shared::storage::layout::interview_key(&user.id, id);
     api.services()
