@@ -34,16 +34,48 @@ pub fn pattern(source: &'static str) -> Regex {
     Regex::new(source).unwrap_or_else(|e| panic!("the pattern {source} does not compile: {e}"))
 }
 
+/// The characters Rust counts as space (Unicode `White_Space`, what `trim` removes), spelled
+/// out: `\s` means something else in each regex dialect (ECMAScript, the API document's,
+/// adds U+FEFF and leaves out U+0085), and the document must state exactly what is accepted.
+macro_rules! space {
+    () => {
+        r"\x09-\x0d\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    };
+}
+
 /// Text without control characters that holds something other than space.
 pub static PRINTABLE_NOT_BLANK: LazyLock<Regex> = LazyLock::new(|| {
-    pattern(r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")
+    pattern(concat!(
+        r"^[^\x00-\x1f\x7f-\x9f]*[^",
+        space!(),
+        r"\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    ))
 });
 
 /// Text without control characters (possibly empty).
 pub static PRINTABLE: LazyLock<Regex> = LazyLock::new(|| pattern(r"^[^\x00-\x1f\x7f-\x9f]*$"));
 
 /// Text that holds something other than space.
-pub static HAS_TEXT: LazyLock<Regex> = LazyLock::new(|| pattern(r"\S"));
+pub static HAS_TEXT: LazyLock<Regex> = LazyLock::new(|| pattern(concat!(r"[^", space!(), r"]")));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn space_is_what_rust_trims_in_every_pattern() {
+        for c in ('\0'..='\u{3100}').chain(['\u{feff}', '\u{10ffff}']) {
+            let text = c.to_string();
+            assert_eq!(HAS_TEXT.is_match(&text), !c.is_whitespace(), "{c:?}");
+            let printable = !c.is_control() && !('\u{80}'..='\u{9f}').contains(&c);
+            assert_eq!(
+                PRINTABLE_NOT_BLANK.is_match(&text),
+                printable && !c.is_whitespace(),
+                "{c:?}"
+            );
+        }
+    }
+}
 
 /// A field that failed validation, with what a person should fix.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
