@@ -258,6 +258,18 @@ export async function deleteCv(id) {
 }
 
 /**
+ * Replaces a ready CV's text; interviews started before keep the text they began with.
+ * @param {string} id
+ * @param {string} text
+ * @returns {Promise<CvDetail>}
+ */
+export async function correctCvText(id, text) {
+  /** @type {Schemas['TextCorrection']} */
+  const correction = { text };
+  return body(await call('PATCH', `/cvs/${encodeURIComponent(id)}`, { json: correction }));
+}
+
+/**
  * @param {string} text
  * @param {string} title
  * @returns {Promise<CvRecord>}

@@ -1,10 +1,10 @@
-// CVs: upload a PDF (drag-and-drop or the file picker) or paste text, watch extraction, read
-// the extracted text, delete.
+// CVs: upload a PDF or Word file (drag-and-drop or the file picker) or paste text, watch
+// extraction, read and correct the extracted text, delete.
 import { html } from '../lib/html.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.mjs';
 import { t } from '../i18n/index.js';
 import { cvFailureText, cvTitle } from '../lib/domain.js';
-import { MAX_CV_TEXT, MAX_PDF_BYTES, createTextCv, deleteCv, getCv, listCvs, uploadCvFile } from '../api.js';
+import { MAX_CV_TEXT, MAX_PDF_BYTES, correctCvText, createTextCv, deleteCv, getCv, listCvs, uploadCvFile } from '../api.js';
 import { Alert, Badge, Loading, PageTitle, Spinner, errorMessage, fieldErrors } from '../lib/ui.js';
 import { cx, formatBytes, formatDate, isAbort, pollDelay } from '../lib/util.js';
 
@@ -61,6 +61,12 @@ export function CvsScreen({ lang }) {
     setCvs((current) => [cv, ...(current ?? []).filter((c) => c.id !== cv.id)]);
     setNotice(cv.status === 'ready' ? t('cvs.savedReady') : t('cvs.uploadedProcessing'));
   };
+  /** @param {import('../api.js').CvDetail} detail */
+  const corrected = (detail) => {
+    const { text: _text, ...record } = detail;
+    setCvs((current) => (current ?? []).map((cv) => (cv.id === record.id ? record : cv)));
+    setNotice(t('cvs.textSaved'));
+  };
   /** @param {string} id */
   const removed = (id) => {
     setCvs((current) => (current ?? []).filter((c) => c.id !== id));
@@ -78,7 +84,7 @@ export function CvsScreen({ lang }) {
       ${cvs && cvs.length === 0 ? html`<p class="empty">${t('cvs.none')}</p>` : null}
       ${cvs && cvs.length
         ? html`<ul class="cv-list">
-            ${cvs.map((cv) => html`<${CvItem} key=${cv.id} cv=${cv} lang=${lang} onRemoved=${removed} />`)}
+            ${cvs.map((cv) => html`<${CvItem} key=${cv.id} cv=${cv} lang=${lang} onCorrected=${corrected} onRemoved=${removed} />`)}
           </ul>`
         : null}
     </section>
@@ -124,12 +130,9 @@ function AddCv({ onAdded }) {
   const saveText = async (/** @type {Event} */ e) => {
     e.preventDefault();
     if (saving) return;
-    if (!text.trim()) {
-      setTextError(t('cvs.textMissing'));
-      return;
-    }
-    if (text.length > MAX_CV_TEXT) {
-      setTextError(t('cvs.textTooLong', { max: MAX_CV_TEXT.toLocaleString() }));
+    const problem = cvTextProblem(text);
+    if (problem) {
+      setTextError(problem);
       return;
     }
     setSaving(true);
@@ -202,8 +205,25 @@ function AddCv({ onAdded }) {
   </section>`;
 }
 
-/** @param {{ cv: CvRecord, lang: string, onRemoved: (id: string) => void }} props */
-function CvItem({ cv, lang, onRemoved }) {
+/**
+ * A text check shared by the paste form and the correction form: the service's rules, said
+ * before the round trip.
+ * @param {string} text
+ * @returns {string | null}
+ */
+function cvTextProblem(text) {
+  if (!text.trim()) return t('cvs.textMissing');
+  if (text.length > MAX_CV_TEXT) return t('cvs.textTooLong', { max: MAX_CV_TEXT.toLocaleString() });
+  return null;
+}
+
+/**
+ * @param {{
+ *   cv: CvRecord, lang: string,
+ *   onCorrected: (cv: import('../api.js').CvDetail) => void, onRemoved: (id: string) => void,
+ * }} props
+ */
+function CvItem({ cv, lang, onCorrected, onRemoved }) {
   const [text, setText] = useState(/** @type {string | null} */ (null));
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -211,10 +231,43 @@ function CvItem({ cv, lang, onRemoved }) {
   const [error, setError] = useState(/** @type {string | null} */ (null));
   const name = cvTitle(cv);
   const textId = `cv-text-${cv.id}`;
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState('');
+  const [draftError, setDraftError] = useState(/** @type {string | null} */ (null));
+  const [savingDraft, setSavingDraft] = useState(false);
+
+  const startEditing = () => {
+    setDraft(text ?? '');
+    setDraftError(null);
+    setEditing(true);
+  };
+
+  const saveDraft = async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    if (savingDraft) return;
+    const problem = cvTextProblem(draft);
+    if (problem) {
+      setDraftError(problem);
+      return;
+    }
+    setSavingDraft(true);
+    setDraftError(null);
+    try {
+      const detail = await correctCvText(cv.id, draft);
+      setText(detail.text ?? draft);
+      setEditing(false);
+      onCorrected(detail);
+    } catch (err) {
+      setDraftError(fieldErrors(err).text ?? errorMessage(err));
+    } finally {
+      setSavingDraft(false);
+    }
+  };
 
   const toggleText = async () => {
     if (open) {
       setOpen(false);
+      setEditing(false);
       return;
     }
     setOpen(true);
@@ -294,7 +347,31 @@ function CvItem({ cv, lang, onRemoved }) {
       : null}
     ${open
       ? html`<div id=${textId} class="cv-text-wrap">
-          ${text === null ? html`<${Loading} />` : html`<pre class="cv-text" tabindex="0" aria-label=${t('cvs.extracted')}>${text}</pre>`}
+          ${text === null
+            ? html`<${Loading} />`
+            : editing
+              ? html`<form class="cv-edit" onSubmit=${saveDraft} novalidate>
+                  <div class=${cx('field', draftError && 'has-error')}>
+                    <label for=${`${textId}-edit`}>${t('cvs.editLabel')}</label>
+                    <textarea id=${`${textId}-edit`} rows="14" value=${draft} aria-invalid=${draftError ? 'true' : undefined}
+                      aria-describedby=${`${textId}-edit-hint ${draftError ? `${textId}-edit-error` : `${textId}-edit-count`}`}
+                      onInput=${(/** @type {Event} */ e) => {
+                        setDraft(/** @type {HTMLTextAreaElement} */ (e.currentTarget).value);
+                        setDraftError(null);
+                      }}></textarea>
+                    <p class="hint" id=${`${textId}-edit-hint`}>${t('cvs.editHint')}</p>
+                    <p class="hint" id=${`${textId}-edit-count`}>${t('cvs.textCount', { count: draft.length.toLocaleString(), max: MAX_CV_TEXT.toLocaleString() })}</p>
+                    ${draftError ? html`<p class="field-error" id=${`${textId}-edit-error`}>${draftError}</p>` : null}
+                  </div>
+                  <div class="actions-inline">
+                    <button type="submit" class="btn btn-primary btn-small" disabled=${savingDraft}>${t('cvs.saveCorrection')}</button>
+                    <button type="button" class="btn btn-small" onClick=${() => setEditing(false)}>${t('common.cancel')}</button>
+                  </div>
+                </form>`
+              : html`<pre class="cv-text" tabindex="0" aria-label=${t('cvs.extracted')}>${text}</pre>
+                  <div class="actions-inline">
+                    <button type="button" class="btn btn-small" onClick=${startEditing}>${t('cvs.editText')}</button>
+                  </div>`}
         </div>`
       : null}
   </li>`;
