@@ -88,6 +88,15 @@ pub fn write_units(bytes: usize) -> f64 {
     bytes.div_ceil(1024).max(1) as f64
 }
 
+/// The tokens a text makes for a model's tokenizer, estimated without one: about four
+/// characters per token for ASCII (English, JSON), one per character otherwise (a Hangul
+/// syllable is one or more tokens in the common tokenizers, so Korean is not undercounted).
+pub fn estimated_tokens(text: &str) -> usize {
+    let ascii = text.chars().filter(char::is_ascii).count();
+    let other = text.chars().count() - ascii;
+    ascii.div_ceil(4) + other
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +112,14 @@ mod tests {
             ..Usage::default()
         };
         assert!((usage.total() - prices::HTTP_API_PER_MILLION).abs() < 1e-9);
+    }
+
+    #[test]
+    fn tokens_are_estimated_per_script() {
+        assert_eq!(estimated_tokens(""), 0);
+        assert_eq!(estimated_tokens("abcd"), 1);
+        assert_eq!(estimated_tokens("abcde"), 2);
+        assert_eq!(estimated_tokens("인덱스"), 3);
+        assert_eq!(estimated_tokens("B-tree 인덱스"), 5);
     }
 }

@@ -1,13 +1,19 @@
 //! An item store that counts the round trips it makes, and the DynamoDB request units they
-//! would consume (from the items' sizes), for measuring the hot paths and the bill.
+//! would consume (from the items' sizes), and a model that counts the tokens a provider would
+//! be sent and return: for measuring the hot paths and the bill.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::cost::{read_units, write_units};
+use crate::cost::{estimated_tokens, read_units, write_units};
 
 use async_trait::async_trait;
 
+use cyi_shared::domain::evaluation::{
+    Evaluation, EvaluationRequest, LlmError, PersonalQuestion, PersonalQuestionsRequest,
+};
+use cyi_shared::llm::chat::{evaluation_prompt, personal_questions_prompt};
+use cyi_shared::ports::Llm;
 use cyi_shared::ports::item_store::{
     Condition, Item, ItemKey, ItemStore, Page, Query, StoreError, Update, WriteOp,
 };
@@ -112,5 +118,67 @@ impl ItemStore for CountingStore {
             .sum();
         self.wrote(units);
         self.inner.transact(ops).await
+    }
+}
+
+/// Wraps a model; every call counts the tokens a provider would be sent (the prompt as the
+/// provider chain builds it) and would return (the reply as JSON).
+pub struct TokenCountingLlm {
+    inner: Arc<dyn Llm>,
+    calls: AtomicUsize,
+    input_tokens: AtomicUsize,
+    output_tokens: AtomicUsize,
+}
+
+impl TokenCountingLlm {
+    pub fn new(inner: Arc<dyn Llm>) -> Self {
+        Self {
+            inner,
+            calls: AtomicUsize::new(0),
+            input_tokens: AtomicUsize::new(0),
+            output_tokens: AtomicUsize::new(0),
+        }
+    }
+
+    /// Model calls, input tokens and output tokens so far.
+    pub fn totals(&self) -> (usize, usize, usize) {
+        (
+            self.calls.load(Ordering::SeqCst),
+            self.input_tokens.load(Ordering::SeqCst),
+            self.output_tokens.load(Ordering::SeqCst),
+        )
+    }
+
+    fn count(&self, prompt: &str, reply: serde_json::Result<String>) {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        self.input_tokens
+            .fetch_add(estimated_tokens(prompt), Ordering::SeqCst);
+        self.output_tokens.fetch_add(
+            estimated_tokens(&reply.unwrap_or_default()),
+            Ordering::SeqCst,
+        );
+    }
+}
+
+#[async_trait]
+impl Llm for TokenCountingLlm {
+    async fn personal_questions(
+        &self,
+        request: &PersonalQuestionsRequest,
+    ) -> Result<Vec<PersonalQuestion>, LlmError> {
+        let questions = self.inner.personal_questions(request).await?;
+        // The provider's reply wraps the list: {"questions": [...]}.
+        let reply = serde_json::to_string(&serde_json::json!({ "questions": &questions }));
+        self.count(&personal_questions_prompt(request), reply);
+        Ok(questions)
+    }
+
+    async fn evaluate(&self, request: &EvaluationRequest) -> Result<Evaluation, LlmError> {
+        let evaluation = self.inner.evaluate(request).await?;
+        self.count(
+            &evaluation_prompt(request),
+            serde_json::to_string(&evaluation),
+        );
+        Ok(evaluation)
     }
 }

@@ -12,7 +12,7 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Method, Request, StatusCode};
 use clap::Parser;
-use cyi_infra::counting::CountingStore;
+use cyi_infra::counting::{CountingStore, TokenCountingLlm};
 use cyi_shared::Services;
 use cyi_shared::config::Limits;
 use cyi_shared::ports::QueueSettings;
@@ -60,8 +60,17 @@ fn report(name: &str, samples: &mut [Duration]) {
 }
 
 /// The service in process, on embedded adapters under a temporary folder, with the bank
-/// loaded and a quota large enough to create interviews in a loop.
-async fn service() -> anyhow::Result<(Router, Services, Arc<CountingStore>, tempfile::TempDir)> {
+/// loaded and a quota large enough to create interviews in a loop; its store counts round
+/// trips and request units, its model the tokens a provider would see.
+struct Bench {
+    app: Router,
+    services: Services,
+    store: Arc<CountingStore>,
+    model: Arc<TokenCountingLlm>,
+    _data: tempfile::TempDir,
+}
+
+async fn service() -> anyhow::Result<Bench> {
     let dir = tempfile::tempdir()?;
     let settings = Settings {
         signing_key: Some(vec![7u8; 32]),
@@ -78,12 +87,20 @@ async fn service() -> anyhow::Result<(Router, Services, Arc<CountingStore>, temp
     )?;
     let counting = Arc::new(CountingStore::new(Arc::clone(&services.store)));
     services.store = counting.clone();
+    let model = Arc::new(TokenCountingLlm::new(Arc::clone(&services.llm)));
+    services.llm = model.clone();
     let bank = cyi_shared::domain::bank::Bank::read_dir(&cyi_infra::default_bank_dir())?;
     cyi_shared::storage::bank::load(services.store.as_ref(), &bank).await?;
     // As the local host does at start: the bank cache is filled before the first request.
     services.bank_catalog().get().await?;
     let app = cyi_infra::app(services.clone(), Some(&parts), &[]);
-    Ok((app, services, counting, dir))
+    Ok(Bench {
+        app,
+        services,
+        store: counting,
+        model,
+        _data: dir,
+    })
 }
 
 async fn call(
@@ -114,7 +131,11 @@ async fn call(
 
 async fn in_process() -> anyhow::Result<()> {
     println!("In-process latency, embedded adapters (SQLite, folder, in-process queue):");
-    let (app, _services, counting, _dir) = service().await?;
+    let Bench {
+        app,
+        store: counting,
+        ..
+    } = service().await?;
     let signup = json!({"username": "bench", "name": "Bench", "email": "bench@example.com", "password": "bench password"});
     call(&app, Method::POST, "/auth/signup", None, Some(signup)).await?;
     let login = json!({"username": "bench", "password": "bench password"});
@@ -237,7 +258,13 @@ const WORKER_MEMORY_MB: u32 = 512;
 async fn cost_per_interview() -> anyhow::Result<()> {
     use cyi_infra::cost::{Usage, gb_seconds, prices};
     println!("One whole interview in AWS terms (ten questions, five written from the CV):");
-    let (app, services, counting, _dir) = service().await?;
+    let Bench {
+        app,
+        services,
+        store: counting,
+        model,
+        ..
+    } = service().await?;
     // Loading the bank is the operator's, once: not the interview's.
     let (reads_before, writes_before) = counting.units();
     let mut usage = Usage::default();
@@ -329,6 +356,10 @@ async fn cost_per_interview() -> anyhow::Result<()> {
     }
     let per_thousand = usage.total() * 1000.0;
     println!("  total        ${per_thousand:.4} per 1,000 interviews, the model's tokens aside");
+    let (model_calls, input_tokens, output_tokens) = model.totals();
+    println!(
+        "  the model: {model_calls} calls, about {input_tokens} input and {output_tokens} output tokens per interview (prompts as the providers are sent them, replies the offline model's)"
+    );
     println!(
         "  one small always-on instance: ${:.2} a month, the bill of {:.0} interviews here",
         prices::SMALL_INSTANCE_PER_MONTH,
@@ -361,7 +392,7 @@ async fn under_load() -> anyhow::Result<()> {
     // Log-in is bound by its password hash: fewer requests say as much.
     const LOG_INS: usize = 320;
     println!("Local host on loopback, bounded load ({CLIENTS} connections):");
-    let (app, _services, _, _dir) = service().await?;
+    let Bench { app, .. } = service().await?;
     let (_, _) = call(&app, Method::POST, "/auth/signup", None, Some(json!({"username": "loaded", "name": "L", "email": "l@example.com", "password": "load password"}))).await?;
     let (_, login) = call(
         &app,

@@ -88,6 +88,25 @@ struct Task {
     max_tokens: u32,
 }
 
+impl Task {
+    /// Everything the provider reads: both messages and the reply's schema.
+    fn prompt_text(&self) -> String {
+        format!("{}\n{}\n{}", self.system, self.user, self.schema)
+    }
+}
+
+/// The text a provider is sent to write personal questions (messages and schema), built as
+/// the request is: for sizing the model's share of an interview without calling one.
+pub fn personal_questions_prompt(request: &PersonalQuestionsRequest) -> String {
+    personal_task(request).prompt_text()
+}
+
+/// The text a provider is sent to evaluate an answer (messages and schema), built as the
+/// request is.
+pub fn evaluation_prompt(request: &EvaluationRequest) -> String {
+    evaluation_task(request).prompt_text()
+}
+
 /// Why one provider gave up.
 #[derive(Debug)]
 enum ProviderFailure {
