@@ -334,6 +334,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
     let mut document = ServiceDoc::openapi();
     document.merge(cyi_auth::ApiDoc::openapi());
     document.merge(cyi_upload::ApiDoc::openapi());
+    document.merge(cyi_upload::jobs::ApiDoc::openapi());
     document.merge(cyi_questions::ApiDoc::openapi());
     document.merge(cyi_evaluation::ApiDoc::openapi());
     // The standard responses go on every function's operations, after the merge.

@@ -1,7 +1,7 @@
 //! What every function shares, in layers that import downward only:
 //! `domain` (types and rules, no I/O) at the bottom; then `ports` (traits), `storage` (the
 //! key layout and one repository per aggregate) and the use cases (`accounts`, `cvs`,
-//! `interviews`, `bank_files`); then the adapters, the HTTP edge (`http`) and the LLM layer
+//! `postings`, `interviews`, `bank_files`); then the adapters, the HTTP edge (`http`) and the LLM layer
 //! (`llm`); at the top the wiring (`config`, `services`, `lambda`, `telemetry`, `secrets`).
 
 pub mod accounts;
@@ -16,6 +16,7 @@ pub mod interviews;
 pub mod lambda;
 pub mod llm;
 pub mod ports;
+pub mod postings;
 pub mod secrets;
 pub mod services;
 pub mod storage;

@@ -16,11 +16,13 @@ use crate::interviews::jobs::InterviewJobs;
 use crate::llm::chat::{ChatLlm, Provider};
 use crate::llm::offline::OfflineLlm;
 use crate::ports::{BlobStore, Clock, IdGenerator, ItemStore, JobQueue, Llm};
+use crate::postings::Postings;
 use crate::storage::accounts::AccountStore;
 use crate::storage::bank::{BankCache, BankCatalog};
 use crate::storage::cvs::CvStore;
 use crate::storage::interviews::InterviewStore;
 use crate::storage::job_runs::JobRuns;
+use crate::storage::postings::PostingStore;
 
 /// The ports a process runs with; every use case is built from these.
 #[derive(Clone)]
@@ -59,20 +61,29 @@ impl Services {
         )
     }
 
+    pub fn postings(&self) -> Postings {
+        Postings::new(
+            PostingStore::new(Arc::clone(&self.store)),
+            Arc::clone(&self.clock),
+            Arc::clone(&self.ids),
+        )
+    }
+
     pub fn bank_catalog(&self) -> BankCatalog {
         BankCatalog::new(Arc::clone(&self.store), Arc::clone(&self.bank))
     }
 
     pub fn interviews(&self) -> Interviews {
-        Interviews::new(
-            InterviewStore::new(Arc::clone(&self.store)),
-            CvStore::new(Arc::clone(&self.store)),
-            self.bank_catalog(),
-            Arc::clone(&self.queue),
-            Arc::clone(&self.clock),
-            Arc::clone(&self.ids),
-            self.limits.interview_quota,
-        )
+        Interviews {
+            repo: InterviewStore::new(Arc::clone(&self.store)),
+            cvs: CvStore::new(Arc::clone(&self.store)),
+            postings: PostingStore::new(Arc::clone(&self.store)),
+            bank: self.bank_catalog(),
+            queue: Arc::clone(&self.queue),
+            clock: Arc::clone(&self.clock),
+            ids: Arc::clone(&self.ids),
+            quota: self.limits.interview_quota,
+        }
     }
 
     pub fn interview_jobs(&self) -> InterviewJobs {
@@ -96,6 +107,12 @@ impl FromRef<Services> for Accounts {
 impl FromRef<Services> for Cvs {
     fn from_ref(services: &Services) -> Self {
         services.cvs()
+    }
+}
+
+impl FromRef<Services> for Postings {
+    fn from_ref(services: &Services) -> Self {
+        services.postings()
     }
 }
 

@@ -286,6 +286,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's job postings, newest first. */
+        get: operations["get_jobs"];
+        put?: never;
+        /**
+         * Save a job posting; its requirements (skills, years of experience, domains, in English or
+         *     Korean) are read from the text at once.
+         */
+        post: operations["post_jobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job posting: its requirements and text. */
+        get: operations["get_jobs_id"];
+        put?: never;
+        post?: never;
+        /** Delete a job posting. Interviews aimed at it keep what they copied when they started. */
+        delete: operations["delete_jobs_id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -512,6 +551,28 @@ export interface components {
             field: string;
             message: string;
         };
+        /** @description How the interview bears on the job posting it was aimed at. */
+        Fit: {
+            company?: string | null;
+            job_id: string;
+            requirements: components["schemas"]["FitItem"][];
+            title: string;
+        };
+        /**
+         * @description One requirement of the job posting: whether the CV shows it, the questions that bore on
+         *     it (personal questions about it, technical questions in its topics) and what their
+         *     answers showed.
+         */
+        FitItem: components["schemas"]["Requirement"] & {
+            in_cv: boolean;
+            question_ids: string[];
+            /**
+             * Format: double
+             * @description Mean score of those answers evaluated so far.
+             */
+            score?: number | null;
+            shown: components["schemas"]["Shown"];
+        };
         /** @description Mean score (1-10) of a group and how many answers it averages. */
         GroupScore: {
             answers: number;
@@ -605,6 +666,7 @@ export interface components {
             created_at: string;
             cv_id: string;
             id: string;
+            job?: null | components["schemas"]["TargetJob"];
             lang: components["schemas"]["Lang"];
             next: components["schemas"]["NextView"];
             personal_status: components["schemas"]["PersonalStatus"];
@@ -614,6 +676,56 @@ export interface components {
         };
         /** @enum {string} */
         ItemStatus: "unanswered" | "pending" | "evaluated" | "failed";
+        /** @description A job posting with its text. */
+        JobDetail: components["schemas"]["JobPosting"] & {
+            text: string;
+        };
+        JobList: {
+            /** @description Newest first. */
+            items: components["schemas"]["JobPosting"][];
+        };
+        /**
+         * @description A posting as listed: everything but its text.
+         * @example {
+         *       "company": "Acme Pay",
+         *       "created_at": "2026-11-29T09:31:00Z",
+         *       "id": "0196f1c3b1c27e3f8d4b6c7e8f9a0b1d",
+         *       "requirements": [
+         *         {
+         *           "id": "kubernetes",
+         *           "kind": "skill",
+         *           "name": "Kubernetes",
+         *           "name_ko": "쿠버네티스",
+         *           "topics": [
+         *             "distributed-systems"
+         *           ]
+         *         },
+         *         {
+         *           "id": "experience",
+         *           "kind": "experience",
+         *           "name": "5+ years of experience",
+         *           "name_ko": "경력 5년 이상",
+         *           "topics": [],
+         *           "years": 5
+         *         }
+         *       ],
+         *       "text_chars": 1840,
+         *       "title": "Backend Engineer, Payments"
+         *     }
+         */
+        JobPosting: {
+            company?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            id: string;
+            /**
+             * @description What the posting asks for, in the order the vocabulary lists it; empty when nothing
+             *     known was found.
+             */
+            requirements: components["schemas"]["Requirement"][];
+            text_chars: number;
+            title: string;
+        };
         /** @enum {string} */
         Lang: "en" | "ko";
         /**
@@ -657,6 +769,8 @@ export interface components {
             /** @description Behavioral questions; 2 when left out. */
             behavioral?: number | null;
             cv_id: string;
+            /** @description A job posting of yours to aim the interview at: personal questions about its requirements that the CV does not show and that it does, technical questions leaning to the topics it names, and a fit section in the report. */
+            job_id?: string | null;
             /** @enum {string} */
             lang: "en" | "ko";
             /** @description Personal questions written from the CV; 5 when left out. */
@@ -665,6 +779,19 @@ export interface components {
             position: "ai" | "be" | "fe" | "mobile";
             /** @description Technical questions; 3 when left out. */
             technical?: number | null;
+        };
+        /**
+         * @description A job posting: its title, the company if you like, and its text as pasted (the service never fetches a URL). At most 20 per account.
+         * @example {
+         *       "company": "Acme Pay",
+         *       "text": "We are looking for a backend engineer with 5+ years of experience. You will run our payment services on Kubernetes and Kafka.",
+         *       "title": "Backend Engineer, Payments"
+         *     }
+         */
+        NewJob: {
+            company?: string | null;
+            text: string;
+            title: string;
         };
         /**
          * @description What comes next: a question, a wait, or the end.
@@ -855,6 +982,7 @@ export interface components {
         Report: {
             /** @description Whether every answer is evaluated (or failed): the report is final. */
             complete: boolean;
+            fit?: null | components["schemas"]["Fit"];
             improvements: string[];
             interview_id: string;
             items: components["schemas"]["ReportItem"][];
@@ -891,6 +1019,40 @@ export interface components {
             topic?: string | null;
         };
         /**
+         * @description One requirement read from a posting.
+         * @example {
+         *       "id": "kubernetes",
+         *       "kind": "skill",
+         *       "name": "Kubernetes",
+         *       "name_ko": "쿠버네티스",
+         *       "topics": [
+         *         "distributed-systems"
+         *       ]
+         *     }
+         */
+        Requirement: {
+            /** @description Stable id: the vocabulary entry, or `experience`. */
+            id: string;
+            kind: components["schemas"]["RequirementKind"];
+            /** @description How it is said in English and in Korean. */
+            name: string;
+            name_ko: string;
+            /** @description The bank topics that test it, if any. */
+            topics?: string[];
+            /**
+             * Format: int32
+             * @description For `experience`: the years asked for.
+             */
+            years?: number | null;
+        };
+        /** @enum {string} */
+        RequirementKind: "skill" | "experience" | "domain";
+        /**
+         * @description What the answers showed of one requirement of the job posting.
+         * @enum {string}
+         */
+        Shown: "strong" | "partial" | "weak" | "pending" | "not_asked";
+        /**
          * @description A new account. The username is kept lowercase; the email is unique ignoring case.
          * @example {
          *       "email": "ada@example.com",
@@ -911,6 +1073,18 @@ export interface components {
             result: boolean;
             situation: boolean;
             task: boolean;
+        };
+        /** @description The posting an interview is aimed at, as it was when the interview started. */
+        TargetJob: {
+            company?: string | null;
+            job_id: string;
+            requirements: components["schemas"]["TargetRequirement"][];
+            title: string;
+        };
+        /** @description A requirement of the posting an interview is aimed at, and whether the CV shows it. */
+        TargetRequirement: components["schemas"]["Requirement"] & {
+            /** @description The CV shows it (a match) or not (a gap). */
+            in_cv: boolean;
         };
         /**
          * @description The CV's corrected text, under the rules of a text CV (at most 50,000 characters).
@@ -1877,7 +2051,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The CV is not yours or not ready */
+            /** @description The CV is not yours or not ready (`cv_not_found`, `cv_not_ready`), or the job posting is not yours (`job_not_found`) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2133,6 +2307,199 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobList"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send a valid bearer token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewJob"];
+            };
+        };
+        responses: {
+            /** @description Saved, with the requirements read from it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPosting"];
+                };
+            };
+            /** @description The body is not well-formed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send a valid bearer token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 20 job postings already (`job_limit_reached`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_jobs_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job posting id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDetail"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send a valid bearer token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No job posting of yours has that id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_jobs_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job posting id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send a valid bearer token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No job posting of yours has that id */
             404: {
                 headers: {
                     [name: string]: unknown;

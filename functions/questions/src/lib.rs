@@ -12,6 +12,7 @@ use cyi_shared::domain::interview::{
     ANSWER, Answer, EvaluationStatus, Interview, InterviewError, InterviewQuestion,
     InterviewStatus, NewInterview, Next, PENDING_RETRY_SECONDS, PersonalStatus, parse_answer,
 };
+use cyi_shared::domain::posting::TargetJob;
 use cyi_shared::domain::{COMPETENCIES, Difficulty, FieldError, Lang, Position, QuestionKind};
 use cyi_shared::http::schema::{Body, any_text, one_of, or_null, query, text, whole_number};
 use cyi_shared::http::{ApiJson, ApiQuery, CurrentUser, as_whole_number};
@@ -108,6 +109,9 @@ pub struct InterviewView {
     lang: Lang,
     cv_id: String,
     personal_status: PersonalStatus,
+    /// The job posting it is aimed at, with which of its requirements the CV shows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    job: Option<TargetJob>,
     questions: Vec<QuestionView>,
     next: NextView,
     #[serde(with = "time::serde::rfc3339")]
@@ -124,6 +128,7 @@ impl From<&Interview> for InterviewView {
             lang: interview.lang,
             cv_id: interview.cv_id.clone(),
             personal_status: interview.personal_status,
+            job: interview.job.clone(),
             questions: interview
                 .questions
                 .iter()
@@ -140,7 +145,7 @@ impl From<&Interview> for InterviewView {
     request_body = NewInterviewRequest,
     responses(
         (status = 201, body = InterviewView),
-        (status = 409, description = "The CV is not yours or not ready", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The CV is not yours or not ready (`cv_not_found`, `cv_not_ready`), or the job posting is not yours (`job_not_found`)", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
         (status = 429, description = "quota_exhausted", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
     ))]
@@ -204,6 +209,7 @@ pub struct NewInterviewRequest {
     pub technical: Option<Value>,
     pub behavioral: Option<Value>,
     pub personal: Option<Value>,
+    pub job_id: Option<Value>,
 }
 
 /// How many questions of each kind an interview may ask, and how many it asks by default.
@@ -230,6 +236,15 @@ request_schema!(
         .optional(
             "personal",
             count_schema(PERSONAL, "Personal questions written from the CV")
+        )
+        .optional(
+            "job_id",
+            or_null(any_text(), Type::String).description(Some(
+                "A job posting of yours to aim the interview at: personal questions about \
+                 its requirements that the CV does not show and that it does, technical \
+                 questions leaning to the topics it names, and a fit section in the report."
+                    .to_owned()
+            ))
         )
         .example(json!({
             "cv_id": "0196f1c2a8b47d2e9c3a5b6d7e8f9a0b",
@@ -292,6 +307,10 @@ impl NewInterviewRequest {
         let technical = count("technical", self.technical, TECHNICAL, &mut errors);
         let behavioral = count("behavioral", self.behavioral, BEHAVIORAL, &mut errors);
         let personal = count("personal", self.personal, PERSONAL, &mut errors);
+        let job_id = match self.job_id {
+            None | Some(Value::Null) => None,
+            value => text("job_id", value, &mut errors),
+        };
         match (cv_id, position, lang, technical, behavioral, personal) {
             (
                 Some(cv_id),
@@ -307,6 +326,7 @@ impl NewInterviewRequest {
                 technical,
                 behavioral,
                 personal,
+                job_id,
             }),
             _ => Err(InterviewError::Invalid(errors)),
         }
@@ -649,6 +669,7 @@ mod tests {
             technical: Some(Value::from(11)),
             behavioral: Some(Value::from(-1)),
             personal: Some(Value::from(2.5)),
+            job_id: Some(Value::from(7)),
         };
         let Err(InterviewError::Invalid(errors)) = request.parse() else {
             panic!("expected 422")
@@ -662,7 +683,8 @@ mod tests {
                 "lang",
                 "technical",
                 "behavioral",
-                "personal"
+                "personal",
+                "job_id"
             ]
         );
     }

@@ -1,5 +1,8 @@
-//! CV upload, listing and deletion: the routes of the upload function. Rules live in the
-//! domain and the `cyi_shared::cvs` use cases; handlers parse, call and map.
+//! CV upload, listing and deletion, and job postings (`jobs`): the routes of the upload
+//! function, which takes in what a candidate brings. Rules live in the domain and the
+//! `cyi_shared::cvs` and `cyi_shared::postings` use cases; handlers parse, call and map.
+
+pub mod jobs;
 
 use std::collections::BTreeMap;
 
@@ -29,7 +32,8 @@ pub fn router(services: Services) -> Router {
         .route("/cvs/uploads", post(start_upload))
         .route("/cvs/{id}/complete", post(complete_upload))
         .route("/cvs/{id}", get(show).patch(correct).delete(delete))
-        .with_state(services)
+        .with_state(services.clone())
+        .merge(jobs::router(services))
 }
 
 /// The OpenAPI description of these routes.

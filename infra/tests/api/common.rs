@@ -207,6 +207,24 @@ impl Api {
         send(self.authed(Method::DELETE, &format!("/cvs/{id}"), token)).await
     }
 
+    // Job postings.
+
+    pub async fn create_job(&self, token: &str, body: &Value) -> Response {
+        send(self.authed(Method::POST, "/jobs", token).json(body)).await
+    }
+
+    pub async fn jobs(&self, token: &str) -> Response {
+        send(self.authed(Method::GET, "/jobs", token)).await
+    }
+
+    pub async fn job(&self, token: &str, id: &str) -> Response {
+        send(self.authed(Method::GET, &format!("/jobs/{id}"), token)).await
+    }
+
+    pub async fn delete_job(&self, token: &str, id: &str) -> Response {
+        send(self.authed(Method::DELETE, &format!("/jobs/{id}"), token)).await
+    }
+
     // Interviews and reports.
 
     pub async fn create_interview(&self, token: &str, body: &Value) -> Response {

@@ -8,6 +8,7 @@ mod auth;
 mod bank_browse;
 mod cv;
 mod interview;
+mod jobs;
 mod legacy_import;
 mod llm_jobs;
 mod local_host;

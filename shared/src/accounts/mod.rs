@@ -55,6 +55,7 @@ impl Accounts {
             token_version: 0,
             interviews_used: 0,
             cvs_count: 0,
+            postings_count: 0,
             created_at: self.clock.now(),
         };
         self.repo.create(&user, &request.email.canonical()).await?;

@@ -21,6 +21,10 @@ pub struct User {
     /// CVs the user holds, kept beside the quota so the per-user limit is one guarded write.
     #[serde(default)]
     pub cvs_count: i64,
+    /// Job postings the user holds, likewise. Accounts from before postings lack it until
+    /// their first posting (`storage::postings` fills it in).
+    #[serde(default)]
+    pub postings_count: i64,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
 }

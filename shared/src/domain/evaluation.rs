@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::bank::CompetencyText;
+use super::posting::TargetJob;
 use super::vocabulary::{Lang, Position, QuestionKind};
 
 /// One of a personal question's three criteria.
@@ -42,6 +43,16 @@ pub struct PersonalQuestionsRequest {
     pub position: Position,
     pub lang: Lang,
     pub count: usize,
+    /// The job posting the interview is aimed at, with its text.
+    pub job: Option<JobBrief>,
+}
+
+/// A job posting as the question writer sees it: what the CV shows of each requirement, and
+/// the text as pasted.
+#[derive(Clone, Debug)]
+pub struct JobBrief {
+    pub target: TargetJob,
+    pub text: String,
 }
 
 /// A question written from the CV, with the three criteria its answer is graded on.
@@ -49,6 +60,9 @@ pub struct PersonalQuestionsRequest {
 pub struct PersonalQuestion {
     pub text: String,
     pub criteria: Vec<Criterion>,
+    /// The id of the job posting's requirement it probes, when the interview is aimed at one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
 }
 
 /// What an answer is evaluated against.
@@ -111,8 +125,12 @@ pub struct Evaluation {
 /// Checks questions a model wrote: the count, three criteria each, sane lengths.
 pub fn validate_personal_questions(
     questions: &[PersonalQuestion],
-    count: usize,
+    request: &PersonalQuestionsRequest,
 ) -> Result<(), String> {
+    let count = request.count;
+    if let Some(job) = &request.job {
+        validate_job_plan(questions, &job.target, count)?;
+    }
     if questions.len() != count {
         return Err(format!(
             "expected {count} questions, got {}",
@@ -148,6 +166,41 @@ pub fn validate_personal_questions(
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// Checks that questions for an interview aimed at a job follow its plan: the planned number
+/// about gaps and about matches, and no requirement the posting does not have.
+fn validate_job_plan(
+    questions: &[PersonalQuestion],
+    job: &TargetJob,
+    count: usize,
+) -> Result<(), String> {
+    let (gaps_wanted, matches_wanted) = job.question_plan(count);
+    let aimed_at = |wanted: Vec<&str>| {
+        questions
+            .iter()
+            .filter(|q| {
+                q.requirement
+                    .as_deref()
+                    .is_some_and(|id| wanted.contains(&id))
+            })
+            .count()
+    };
+    for q in questions {
+        if let Some(id) = &q.requirement
+            && !job.requirements.iter().any(|r| &r.requirement.id == id)
+        {
+            return Err(format!("requirement {id} is not one of the posting's"));
+        }
+    }
+    let gaps = aimed_at(job.gaps().map(|r| r.id.as_str()).collect());
+    let matches = aimed_at(job.matches().map(|r| r.id.as_str()).collect());
+    if gaps < gaps_wanted || matches < matches_wanted {
+        return Err(format!(
+            "expected at least {gaps_wanted} gap and {matches_wanted} match questions, got {gaps} and {matches}"
+        ));
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use super::bank::Bank;
 use super::evaluation::{Criterion, Evaluation, mean_score};
 use super::field::{FieldError, HAS_TEXT, TextRule};
+use super::posting::TargetJob;
 use super::vocabulary::{Difficulty, Lang, Position, QuestionKind, names};
 
 pub const MAX_ANSWER_CHARS: usize = 5_000;
@@ -46,6 +47,9 @@ pub struct InterviewQuestion {
     pub key_points: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub criteria: Vec<Criterion>,
+    /// For a personal question aimed at a job posting: the id of the requirement it probes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
 }
 
 impl InterviewQuestion {
@@ -61,6 +65,7 @@ impl InterviewQuestion {
             example_answer: None,
             key_points: Vec::new(),
             criteria: Vec::new(),
+            requirement: None,
         }
     }
 
@@ -96,6 +101,9 @@ pub struct Interview {
     pub lang: Lang,
     pub questions: Vec<InterviewQuestion>,
     pub personal_status: PersonalStatus,
+    /// The job posting it is aimed at, as it was at the start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<TargetJob>,
     /// Kept as a string set; absent until the first answer (DynamoDB has no empty sets).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub answered: BTreeSet<String>,
@@ -196,6 +204,8 @@ pub struct NewInterview {
     pub technical: usize,
     pub behavioral: usize,
     pub personal: usize,
+    /// The job posting the interview is aimed at.
+    pub job_id: Option<String>,
 }
 
 /// Which bank questions the user was already given, by pool.
@@ -243,26 +253,47 @@ fn pick<'a, T>(
 
 /// The questions of a new interview: technical, then behavioral (each of a different
 /// competency), then placeholders for the personal ones, numbered `q1`, `q2`, ...
+/// Technical questions lean to `focus_topics` (the topics a job posting names): up to two
+/// thirds of them come from those topics, the rest from the usual spread.
 pub fn select_questions(
     bank: &Bank,
     request: &NewInterview,
     seen: &Seen,
+    focus_topics: &BTreeSet<String>,
     rng: &mut impl Rng,
 ) -> Vec<InterviewQuestion> {
     let lang = request.lang;
-    let technical: Vec<_> = bank
+    let (focused, others): (Vec<_>, Vec<_>) = bank
         .technical
         .iter()
         .filter(|q| q.position == request.position)
-        .collect();
-    let technical = pick(
-        &technical,
-        request.technical,
+        .partition(|q| focus_topics.contains(&q.topic));
+    let leaning = request.technical.saturating_mul(2).div_ceil(3);
+    let mut technical = pick(
+        &focused,
+        leaning,
         &seen.technical,
         |q| &q.id,
         |q| &q.topic,
         rng,
     );
+    let rest: Vec<_> = others
+        .into_iter()
+        .chain(
+            focused
+                .iter()
+                .copied()
+                .filter(|q| !technical.iter().any(|t| t.id == q.id)),
+        )
+        .collect();
+    technical.extend(pick(
+        &rest,
+        request.technical - technical.len(),
+        &seen.technical,
+        |q| &q.id,
+        |q| &q.topic,
+        rng,
+    ));
     let behavioral: Vec<_> = bank.behavioral.iter().collect();
     let behavioral = pick(
         &behavioral,
@@ -392,6 +423,8 @@ pub enum InterviewError {
     NotFound,
     #[error("No CV of yours has that id.")]
     CvNotFound,
+    #[error("No job posting of yours has that id.")]
+    JobNotFound,
     #[error("{0}")]
     CvNotReady(String),
     #[error("This account has used all of its {quota} interviews.")]
@@ -425,6 +458,7 @@ mod tests {
                 q("q2", QuestionKind::Personal, None),
             ],
             personal_status: personal,
+            job: None,
             answered: BTreeSet::new(),
             score: None,
             created_at: time::OffsetDateTime::UNIX_EPOCH,

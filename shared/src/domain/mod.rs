@@ -8,6 +8,7 @@ pub mod evaluation;
 pub mod field;
 pub mod interview;
 pub mod job;
+pub mod posting;
 pub mod report;
 pub mod text;
 pub mod vocabulary;

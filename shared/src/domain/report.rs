@@ -9,9 +9,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::evaluation::{Evaluation, mean_score};
-use super::interview::{Answer, EvaluationStatus, Interview, InterviewStatus};
+use super::interview::{Answer, EvaluationStatus, Interview, InterviewQuestion, InterviewStatus};
+use super::posting::{Requirement, TargetJob};
 use super::text::truncate;
-use super::vocabulary::{Lang, Position, QuestionKind};
+use super::vocabulary::{Lang, Position, QuestionKind, names};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -44,6 +45,104 @@ pub struct ReportItem {
     pub example_answer: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub key_points: Vec<String>,
+}
+
+/// What the answers showed of one requirement of the job posting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Shown {
+    /// Mean score 7 or more.
+    Strong,
+    /// Mean score from 4.5 to under 7.
+    Partial,
+    Weak,
+    /// Asked about, not evaluated yet.
+    Pending,
+    /// No question of the interview bore on it.
+    NotAsked,
+}
+
+names!(Shown { Strong = "strong", Partial = "partial", Weak = "weak", Pending = "pending", NotAsked = "not_asked" });
+
+impl Shown {
+    fn of(asked: bool, scores: &[f64]) -> Self {
+        match (asked, scores) {
+            (false, _) => Self::NotAsked,
+            (true, []) => Self::Pending,
+            (true, scores) => match mean_score(scores) {
+                mean if mean >= 7.0 => Self::Strong,
+                mean if mean >= 4.5 => Self::Partial,
+                _ => Self::Weak,
+            },
+        }
+    }
+}
+
+/// One requirement of the job posting: whether the CV shows it, the questions that bore on
+/// it (personal questions about it, technical questions in its topics) and what their
+/// answers showed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FitItem {
+    #[serde(flatten)]
+    pub requirement: Requirement,
+    pub in_cv: bool,
+    pub question_ids: Vec<String>,
+    /// Mean score of those answers evaluated so far.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    pub shown: Shown,
+}
+
+/// How the interview bears on the job posting it was aimed at.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Fit {
+    pub job_id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    pub requirements: Vec<FitItem>,
+}
+
+impl Fit {
+    fn of(job: &TargetJob, questions: &[InterviewQuestion], items: &[ReportItem]) -> Self {
+        let requirements = job
+            .requirements
+            .iter()
+            .map(|target| {
+                let requirement = &target.requirement;
+                let bears_on = |q: &&InterviewQuestion| {
+                    q.requirement.as_deref() == Some(requirement.id.as_str())
+                        || q.topic
+                            .as_ref()
+                            .is_some_and(|t| requirement.topics.contains(t))
+                };
+                let question_ids: Vec<String> = questions
+                    .iter()
+                    .filter(bears_on)
+                    .map(|q| q.id.clone())
+                    .collect();
+                let scores: Vec<f64> = items
+                    .iter()
+                    .filter(|item| question_ids.contains(&item.question_id))
+                    .filter_map(|item| item.evaluation.as_ref())
+                    .map(|evaluation| f64::from(evaluation.score))
+                    .collect();
+                FitItem {
+                    requirement: requirement.clone(),
+                    in_cv: target.in_cv,
+                    shown: Shown::of(!question_ids.is_empty(), &scores),
+                    score: (!scores.is_empty()).then(|| mean_score(&scores)),
+                    question_ids,
+                }
+            })
+            .collect();
+        Self {
+            job_id: job.job_id.clone(),
+            title: job.title.clone(),
+            company: job.company.clone(),
+            requirements,
+        }
+    }
 }
 
 /// Mean score (1-10) of a group and how many answers it averages.
@@ -87,6 +186,10 @@ pub struct Report {
     pub strengths: Vec<String>,
     pub improvements: Vec<String>,
     pub items: Vec<ReportItem>,
+    /// For an interview aimed at a job posting: each requirement and what the answers
+    /// showed of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fit: Option<Fit>,
 }
 
 /// Scores mean and count of a group.
@@ -160,7 +263,12 @@ impl Report {
         let all: Vec<f64> = by_kind.values().flatten().copied().collect();
         let complete = interview.status() == InterviewStatus::Completed
             && items.iter().all(|i| i.status != ItemStatus::Pending);
+        let fit = interview
+            .job
+            .as_ref()
+            .map(|job| Fit::of(job, &interview.questions, &items));
         Self {
+            fit,
             interview_id: interview.id.clone(),
             status: interview.status(),
             position: interview.position,
@@ -245,6 +353,35 @@ pub fn markdown(report: &Report) -> String {
         let _ = writeln!(out, "## {title}\n");
         for line in lines {
             let _ = writeln!(out, "- {line}");
+        }
+        out.push('\n');
+    }
+    if let Some(fit) = &report.fit {
+        let _ = writeln!(
+            out,
+            "## {}: {}\n",
+            t("Fit with the job", "직무 적합도"),
+            fit.title
+        );
+        for item in &fit.requirements {
+            let shown = match item.shown {
+                Shown::Strong => t("shown well", "잘 드러남"),
+                Shown::Partial => t("partly shown", "일부 드러남"),
+                Shown::Weak => t("not shown yet", "아직 부족함"),
+                Shown::Pending => t("evaluation pending", "평가 대기 중"),
+                Shown::NotAsked => t("not asked", "질문 없음"),
+            };
+            let in_cv = if item.in_cv {
+                t("in your CV", "이력서에 있음")
+            } else {
+                t("not in your CV", "이력서에 없음")
+            };
+            let score = item.score.map(|s| format!(", {s:.1}")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- {} ({in_cv}): {shown}{score}",
+                item.requirement.name_in(report.lang)
+            );
         }
         out.push('\n');
     }

@@ -11,6 +11,7 @@ pub use crate::domain::FieldError;
 use crate::domain::account::AccountError;
 use crate::domain::cv::CvError;
 use crate::domain::interview::InterviewError;
+use crate::domain::posting::PostingError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -202,6 +203,7 @@ impl From<InterviewError> for ApiError {
             InterviewError::Invalid(errors) => Self::Validation(errors),
             InterviewError::NotFound => Self::NotFound,
             InterviewError::CvNotFound => Self::conflict("cv_not_found", &error),
+            InterviewError::JobNotFound => Self::conflict("job_not_found", &error),
             InterviewError::CvNotReady(_) => Self::conflict("cv_not_ready", &error),
             InterviewError::QuestionNotReady => Self::conflict("question_not_ready", &error),
             InterviewError::AlreadyAnswered => Self::conflict("already_answered", &error),
@@ -212,6 +214,17 @@ impl From<InterviewError> for ApiError {
                 retry_after_seconds: None,
             },
             InterviewError::Unexpected(cause) => Self::Unexpected(cause),
+        }
+    }
+}
+
+impl From<PostingError> for ApiError {
+    fn from(error: PostingError) -> Self {
+        match error {
+            PostingError::Invalid(errors) => Self::Validation(errors),
+            PostingError::NotFound => Self::NotFound,
+            PostingError::LimitReached => Self::conflict("job_limit_reached", &error),
+            PostingError::Unexpected(cause) => Self::Unexpected(cause),
         }
     }
 }

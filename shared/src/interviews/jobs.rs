@@ -5,13 +5,13 @@
 
 use std::sync::Arc;
 
-use crate::domain::evaluation::{EvaluationRequest, PersonalQuestionsRequest};
+use crate::domain::evaluation::{EvaluationRequest, JobBrief, PersonalQuestionsRequest};
 use crate::domain::interview::{Interview, PersonalStatus};
 use crate::domain::job::JobError;
 use crate::ports::{Clock, Llm};
 use crate::storage::bank::BankCatalog;
 use crate::storage::cvs::CvStore;
-use crate::storage::interviews::InterviewStore;
+use crate::storage::interviews::{InterviewStore, WritingMaterial};
 use crate::storage::job_runs::{Claim, JobRuns};
 use crate::storage::layout::JobRun;
 
@@ -113,26 +113,40 @@ impl InterviewJobs {
         mut interview: Interview,
     ) -> Result<(), JobError> {
         // The interview's own copy; an interview created before copies were kept reads the CV.
-        let cv_text = match self.interviews.cv_text(user_id, &interview.id).await? {
-            Some(text) => text,
-            None => self
-                .cvs
-                .text(user_id, &interview.cv_id)
-                .await?
-                .unwrap_or_default(),
+        let material = match self
+            .interviews
+            .writing_material(user_id, &interview.id)
+            .await?
+        {
+            Some(material) => material,
+            None => WritingMaterial {
+                cv_text: self
+                    .cvs
+                    .text(user_id, &interview.cv_id)
+                    .await?
+                    .unwrap_or_default(),
+                job_text: None,
+            },
         };
+        let job = interview.job.clone().map(|target| JobBrief {
+            target,
+            text: material.job_text.unwrap_or_default(),
+        });
+        let cv_text = material.cv_text;
         let slots = interview.personal_slots();
         let request = PersonalQuestionsRequest {
             cv_text,
             position: interview.position,
             lang: interview.lang,
             count: slots.len(),
+            job,
         };
         let written = self.llm.personal_questions(&request).await?;
         let filled: Vec<usize> = slots.iter().copied().take(written.len()).collect();
         for (&slot, question) in filled.iter().zip(written) {
             interview.questions[slot].text = Some(question.text);
             interview.questions[slot].criteria = question.criteria;
+            interview.questions[slot].requirement = question.requirement;
         }
         Ok(self
             .interviews

@@ -11,17 +11,20 @@ use crate::domain::interview::{
     select_questions,
 };
 use crate::domain::job::Job;
+use crate::domain::posting::{PostingRecord, TargetJob};
 use crate::domain::report::Report;
 use crate::ports::{Clock, IdGenerator, JobQueue, is_well_formed_id};
 use crate::storage::bank::BankCatalog;
 use crate::storage::cvs::CvStore;
-use crate::storage::interviews::InterviewStore;
+use crate::storage::interviews::{InterviewStore, WritingMaterial};
+use crate::storage::postings::PostingStore;
 
 /// The interview use cases, with only what they use.
 #[derive(Clone)]
 pub struct Interviews {
     pub(crate) repo: InterviewStore,
     pub(crate) cvs: CvStore,
+    pub(crate) postings: PostingStore,
     pub(crate) bank: BankCatalog,
     pub(crate) queue: Arc<dyn JobQueue>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -31,29 +34,10 @@ pub struct Interviews {
 }
 
 impl Interviews {
-    pub fn new(
-        repo: InterviewStore,
-        cvs: CvStore,
-        bank: BankCatalog,
-        queue: Arc<dyn JobQueue>,
-        clock: Arc<dyn Clock>,
-        ids: Arc<dyn IdGenerator>,
-        quota: i64,
-    ) -> Self {
-        Self {
-            repo,
-            cvs,
-            bank,
-            queue,
-            clock,
-            ids,
-            quota,
-        }
-    }
-
     /// Starts an interview: takes a unit of the quota atomically with writing the interview,
     /// and queues the writing of its personal questions. A creation that fails gives its
-    /// unit back.
+    /// unit back. Aimed at a job posting, it notes which requirements the CV shows and leans
+    /// its technical questions to the posting's topics.
     pub async fn create(
         &self,
         user_id: &str,
@@ -67,32 +51,50 @@ impl Interviews {
         if let Some(reason) = cv.not_ready_reason() {
             return Err(InterviewError::CvNotReady(reason));
         }
+        let posting = match &request.job_id {
+            Some(job_id) => Some(self.posting(user_id, job_id).await?),
+            None => None,
+        };
+        let personal_pending = request.personal > 0;
+        let cv_text = match personal_pending || posting.is_some() {
+            true => self.cvs.text(user_id, &request.cv_id).await?,
+            false => None,
+        }
+        .unwrap_or_default();
+        let job = posting
+            .as_ref()
+            .map(|(posting, _)| TargetJob::new(posting, &cv_text, self.clock.now().year()));
+        let focus_topics = job
+            .as_ref()
+            .map(|job| job.topics_for(request.position))
+            .unwrap_or_default();
         let bank = self.bank.get().await?;
         let seen = self.repo.seen(user_id, request.position).await?;
-        let questions = select_questions(&bank, &request, &seen, &mut rand::rng());
+        let questions = select_questions(&bank, &request, &seen, &focus_topics, &mut rand::rng());
         let interview = Interview {
             id: self.ids.new_id(),
             cv_id: request.cv_id.clone(),
             position: request.position,
             lang: request.lang,
-            personal_status: if request.personal > 0 {
+            personal_status: if personal_pending {
                 PersonalStatus::Pending
             } else {
                 PersonalStatus::None
             },
+            job,
             questions,
             answered: Default::default(),
             score: None,
             created_at: self.clock.now(),
         };
-        // The personal questions are written from the CV as it is now: a correction of its
-        // text afterwards does not reach this interview.
-        let cv_text = match interview.personal_status {
-            PersonalStatus::Pending => self.cvs.text(user_id, &interview.cv_id).await?,
-            _ => None,
-        };
+        // The personal questions are written from the CV and the posting as they are now: a
+        // correction of the CV or a deleted posting afterwards does not reach this interview.
+        let material = personal_pending.then(|| WritingMaterial {
+            cv_text,
+            job_text: posting.map(|(_, text)| text),
+        });
         self.repo
-            .create(user_id, &interview, cv_text.as_deref(), self.quota)
+            .create(user_id, &interview, material.as_ref(), self.quota)
             .await?;
         if interview.personal_status == PersonalStatus::Pending {
             let job = Job::GeneratePersonalQuestions {
@@ -107,6 +109,25 @@ impl Interviews {
             }
         }
         Ok(interview)
+    }
+
+    /// The user's job posting and its text, for an interview aimed at it.
+    async fn posting(
+        &self,
+        user_id: &str,
+        job_id: &str,
+    ) -> Result<(PostingRecord, String), InterviewError> {
+        let record = match is_well_formed_id(job_id) {
+            true => self.postings.get(user_id, job_id).await?,
+            false => None,
+        }
+        .ok_or(InterviewError::JobNotFound)?;
+        let text = self
+            .postings
+            .text(user_id, job_id)
+            .await?
+            .unwrap_or_default();
+        Ok((record, text))
     }
 
     /// The user's interview; another user's is not found.

@@ -24,6 +24,14 @@ pub struct InterviewStore {
     store: Arc<dyn ItemStore>,
 }
 
+/// What an interview's personal questions are written from, copied when it starts: the CV
+/// text, and the job posting's text when it is aimed at one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WritingMaterial {
+    pub cv_text: String,
+    pub job_text: Option<String>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum NewInterviewWrite {
     Quota,
@@ -98,7 +106,7 @@ impl InterviewStore {
         &self,
         user_id: &str,
         interview: &Interview,
-        cv_text: Option<&str>,
+        material: Option<&WritingMaterial>,
         quota: i64,
     ) -> Result<(), InterviewError> {
         let mut transaction = Transaction::new();
@@ -120,13 +128,16 @@ impl InterviewStore {
                 condition: Some(Condition::Absent),
             },
         );
-        if let Some(text) = cv_text {
+        if let Some(material) = material {
             transaction.push(
                 NewInterviewWrite::CvText,
                 WriteOp::Put {
                     item: Item::of(
                         interview_cv_text_key(user_id, &interview.id),
-                        &serde_json::json!({ attr::TEXT: text }),
+                        &serde_json::json!({
+                            attr::TEXT: material.cv_text,
+                            attr::JOB_TEXT: material.job_text,
+                        }),
                     )?,
                     condition: None,
                 },
@@ -188,16 +199,22 @@ impl InterviewStore {
 
     /// The CV text the interview was created with; `None` once its personal questions are
     /// settled (or for an interview created before copies were kept).
-    pub async fn cv_text(
+    /// What the interview's personal questions are written from, as it was at the start.
+    pub async fn writing_material(
         &self,
         user_id: &str,
         interview_id: &str,
-    ) -> Result<Option<String>, StoreError> {
+    ) -> Result<Option<WritingMaterial>, StoreError> {
         Ok(self
             .store
             .get(&interview_cv_text_key(user_id, interview_id))
             .await?
-            .and_then(|item| item.str_attr(attr::TEXT).map(str::to_owned)))
+            .and_then(|item| {
+                Some(WritingMaterial {
+                    cv_text: item.str_attr(attr::TEXT)?.to_owned(),
+                    job_text: item.str_attr(attr::JOB_TEXT).map(str::to_owned),
+                })
+            }))
     }
 
     /// Drops the interview's copy of the CV text once its personal questions are settled.

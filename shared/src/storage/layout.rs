@@ -13,6 +13,8 @@ pub mod attr {
     pub const TOKEN_VERSION: &str = "token_version";
     pub const INTERVIEWS_USED: &str = "interviews_used";
     pub const CVS_COUNT: &str = "cvs_count";
+    pub const POSTINGS_COUNT: &str = "postings_count";
+    pub const JOB_TEXT: &str = "job_text";
     pub const STARTED_AT: &str = "started_at";
     pub const FAILURES: &str = "failures";
     pub const STATUS: &str = "status";
@@ -89,13 +91,29 @@ pub fn cv_text_key(user_id: &str, cv_id: &str) -> ItemKey {
     ItemKey::new(user_partition(user_id), format!("CVTEXT#{cv_id}"))
 }
 
-/// The CV text an interview was created with, kept until its personal questions are written,
-/// so a correction of the CV afterwards does not change an interview already started.
+/// The CV text (and the job posting's text, when aimed at one) an interview was created with,
+/// kept until its personal questions are written, so a correction of the CV or a deleted
+/// posting afterwards does not change an interview already started.
 pub fn interview_cv_text_key(user_id: &str, interview_id: &str) -> ItemKey {
     ItemKey::new(
         user_partition(user_id),
         format!("INTERVIEWCV#{interview_id}"),
     )
+}
+
+pub const POSTING_PREFIX: &str = "POSTING#";
+
+/// A job posting's record.
+pub fn posting_key(user_id: &str, posting_id: &str) -> ItemKey {
+    ItemKey::new(
+        user_partition(user_id),
+        format!("{POSTING_PREFIX}{posting_id}"),
+    )
+}
+
+/// A job posting's text, apart from the record so listing postings never reads texts.
+pub fn posting_text_key(user_id: &str, posting_id: &str) -> ItemKey {
+    ItemKey::new(user_partition(user_id), format!("POSTINGTEXT#{posting_id}"))
 }
 
 /// Where a CV's file lives.

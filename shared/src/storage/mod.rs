@@ -8,11 +8,13 @@ pub mod cvs;
 pub mod interviews;
 pub mod job_runs;
 pub mod layout;
+pub mod postings;
 
 use crate::domain::account::AccountError;
 use crate::domain::cv::CvError;
 use crate::domain::interview::InterviewError;
 use crate::domain::job::JobError;
+use crate::domain::posting::PostingError;
 use crate::ports::{BlobError, ItemStore, QueueError, StoreError, WriteOp};
 
 /// A transaction whose writes carry labels, so a cancellation says which rule stopped it
@@ -116,4 +118,10 @@ macro_rules! port_failures_are_unexpected {
     };
 }
 
-port_failures_are_unexpected!(AccountError, CvError, InterviewError, JobError);
+port_failures_are_unexpected!(
+    AccountError,
+    CvError,
+    InterviewError,
+    JobError,
+    PostingError
+);
