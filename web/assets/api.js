@@ -26,6 +26,10 @@ import { store } from './lib/util.js';
 /** @typedef {Schemas['GroupScore']} GroupScore */
 /** @typedef {Schemas['BankQuestionView']} BankQuestionView */
 /** @typedef {Schemas['QuestionPage']} QuestionPage */
+/** @typedef {Schemas['JobPosting']} JobPosting */
+/** @typedef {Schemas['JobDetail']} JobDetail */
+/** @typedef {Schemas['Requirement']} Requirement */
+/** @typedef {Schemas['Fit']} Fit */
 /** @typedef {Schemas['Problem']} Problem */
 /** @typedef {Schemas['FieldError']} FieldError */
 /** @typedef {Schemas['Position']} Position */
@@ -51,6 +55,8 @@ export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordproc
 export const MAX_PDF_BYTES = 10 * 1024 * 1024;
 /** The longest pasted CV. */
 export const MAX_CV_TEXT = 50000;
+/** The longest pasted job posting. */
+export const MAX_JOB_TEXT = 20000;
 /** The longest answer. */
 export const MAX_ANSWER = 5000;
 
@@ -328,6 +334,26 @@ export async function uploadCvFile(file, title) {
     throw new ApiError(put.status, problem, retryAfter(put));
   }
   return body(await call('POST', `/cvs/${encodeURIComponent(ticket.id)}/complete`));
+}
+
+// Job postings
+
+/** @returns {Promise<{ items: JobPosting[] }>} */
+export async function listJobs() {
+  return body(await call('GET', '/jobs'));
+}
+
+/**
+ * @param {Schemas['NewJob']} job
+ * @returns {Promise<JobPosting>}
+ */
+export async function createJob(job) {
+  return body(await call('POST', '/jobs', { json: job }));
+}
+
+/** @param {string} id */
+export async function deleteJob(id) {
+  await call('DELETE', `/jobs/${encodeURIComponent(id)}`);
 }
 
 // Interviews

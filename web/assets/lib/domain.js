@@ -42,3 +42,12 @@ export function cvFailureText(cv) {
 export function cvTitle(cv) {
   return cv.title || (cv.source === 'text' ? t('cvs.untitledText') : t('cvs.untitledPdf'));
 }
+
+/**
+ * A job posting's requirement as the interface language says it.
+ * @param {import('../api.js').Requirement} requirement
+ * @param {string} lang
+ */
+export function requirementName(requirement, lang) {
+  return lang === 'ko' ? requirement.name_ko : requirement.name;
+}

@@ -7,6 +7,7 @@ import { cvFailureText, cvTitle } from '../lib/domain.js';
 import { MAX_CV_TEXT, MAX_PDF_BYTES, correctCvText, createTextCv, deleteCv, getCv, listCvs, uploadCvFile } from '../api.js';
 import { Alert, Badge, Loading, PageTitle, Spinner, errorMessage, fieldErrors } from '../lib/ui.js';
 import { cx, formatBytes, formatDate, isAbort, pollDelay } from '../lib/util.js';
+import { JobsSection } from './jobs.js';
 
 /** @typedef {import('../api.js').CvRecord} CvRecord */
 
@@ -88,6 +89,7 @@ export function CvsScreen({ lang }) {
           </ul>`
         : null}
     </section>
+    <${JobsSection} lang=${lang} onNotice=${setNotice} />
   </div>`;
 }
 

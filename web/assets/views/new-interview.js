@@ -1,9 +1,10 @@
-// Start an interview: the CV, the position, the interview's language and how many questions
-// of each kind, with the interviews left shown before starting.
+// Start an interview: the CV, the position, the interview's language, the job posting it is
+// aimed at if any, and how many questions of each kind, with the interviews left shown before
+// starting.
 import { html } from '../lib/html.js';
 import { useEffect, useState } from '../vendor/hooks.mjs';
 import { t, tv } from '../i18n/index.js';
-import { ApiError, createInterview, listCvs, me } from '../api.js';
+import { ApiError, createInterview, listCvs, listJobs, me } from '../api.js';
 import { Alert, Loading, PageTitle, errorMessage, fieldErrors } from '../lib/ui.js';
 import { hashParam, navigate } from '../router.js';
 import { POSITIONS, cvTitle } from '../lib/domain.js';
@@ -26,6 +27,8 @@ export function NewInterviewScreen({ lang }) {
   const [profile, setProfile] = useState(/** @type {Profile | null} */ (null));
   const [loadError, setLoadError] = useState(/** @type {string | null} */ (null));
   const [cvId, setCvId] = useState('');
+  const [jobs, setJobs] = useState(/** @type {import('../api.js').JobPosting[]} */ ([]));
+  const [jobId, setJobId] = useState('');
   const [position, setPosition] = useState(/** @type {Position} */ (/** @type {any} */ (store.get('cyi.position')) || 'be'));
   const [ivLang, setIvLang] = useState(/** @type {Lang} */ (lang === 'ko' ? 'ko' : 'en'));
   const [counts, setCounts] = useState({ technical: '3', behavioral: '2', personal: '5' });
@@ -34,13 +37,16 @@ export function NewInterviewScreen({ lang }) {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    Promise.all([listCvs(), me()])
-      .then(([list, profile]) => {
+    Promise.all([listCvs(), me(), listJobs()])
+      .then(([list, profile, jobList]) => {
         const ready = list.items.filter((cv) => cv.status === 'ready');
         setCvs(ready);
         setProfile(profile);
         const wanted = hashParam('cv');
         setCvId(ready.find((cv) => cv.id === wanted)?.id ?? ready[0]?.id ?? '');
+        setJobs(jobList.items);
+        const wantedJob = hashParam('job');
+        setJobId(jobList.items.find((job) => job.id === wantedJob)?.id ?? '');
       })
       .catch((err) => setLoadError(errorMessage(err)));
   }, []);
@@ -74,6 +80,7 @@ export function NewInterviewScreen({ lang }) {
         technical: numbers.technical,
         behavioral: numbers.behavioral,
         personal: numbers.personal,
+        job_id: jobId || null,
       });
       navigate(`#/interviews/${encodeURIComponent(interview.id)}`);
     } catch (err) {
@@ -118,6 +125,18 @@ export function NewInterviewScreen({ lang }) {
             </select>
             ${errors.cv_id ? html`<p class="field-error" id="iv-cv-error">${errors.cv_id}</p>` : null}
           </div>
+          ${jobs.length
+            ? html`<div class=${errors.job_id ? 'field has-error' : 'field'}>
+                <label for="iv-job">${t('newInterview.job')}</label>
+                <p class="hint" id="iv-job-hint">${t('newInterview.jobHint')}</p>
+                <select id="iv-job" value=${jobId} aria-describedby=${errors.job_id ? 'iv-job-hint iv-job-error' : 'iv-job-hint'}
+                  onChange=${(/** @type {Event} */ e) => setJobId(/** @type {HTMLSelectElement} */ (e.currentTarget).value)}>
+                  <option value="">${t('newInterview.noJob')}</option>
+                  ${jobs.map((job) => html`<option value=${job.id}>${[job.title, job.company].filter(Boolean).join(' · ')}</option>`)}
+                </select>
+                ${errors.job_id ? html`<p class="field-error" id="iv-job-error">${errors.job_id}</p>` : null}
+              </div>`
+            : null}
           <fieldset class="field choice-group">
             <legend>${t('newInterview.position')}</legend>
             <div class="choices">

@@ -7,6 +7,7 @@ import { t, tv } from '../i18n/index.js';
 import { report as getReport, reportMarkdown } from '../api.js';
 import { Alert, Badge, Loading, PageTitle, Spinner, errorMessage } from '../lib/ui.js';
 import { formatScore, isAbort, pollDelay } from '../lib/util.js';
+import { requirementName } from '../lib/domain.js';
 import { BarChart } from './charts.js';
 import { EvaluationView, scoreTone } from './evaluation.js';
 
@@ -27,8 +28,40 @@ function rows(groups, prefix) {
     .sort((a, b) => b.score - a.score);
 }
 
+/** @type {Record<string, 'ok' | 'progress' | 'bad' | 'neutral'>} */
+const SHOWN_TONE = { strong: 'ok', partial: 'progress', weak: 'bad', pending: 'neutral', not_asked: 'neutral' };
+
+/**
+ * How the interview bears on the job it was aimed at: one row per requirement.
+ * @param {{ fit: import('../api.js').Fit, items: Report['items'], uiLang: string }} props
+ */
+function FitSection({ fit, items, uiLang }) {
+  /** @param {string} questionId */
+  const number = (questionId) => items.findIndex((item) => item.question_id === questionId) + 1;
+  return html`<section class="card fit" aria-labelledby="fit-title">
+    <h2 id="fit-title">${t('report.fit', { title: fit.title })}</h2>
+    <p class="hint">${t('report.fitSub')}</p>
+    <ul class="fit-list">
+      ${fit.requirements.map(
+        (r) => html`<li class="fit-row" key=${r.id}>
+          <div class="fit-name">
+            <strong>${requirementName(r, uiLang)}</strong>
+            <span class="meta">${r.in_cv ? t('report.inCv') : t('report.notInCv')}${r.question_ids.length
+              ? ` · ${r.question_ids.map((q) => `Q${number(q)}`).join(', ')}`
+              : ''}</span>
+          </div>
+          <div class="fit-verdict">
+            ${r.score != null ? html`<span class=${`fit-score score-${scoreTone(r.score)}`}>${formatScore(r.score)}</span>` : null}
+            <${Badge} tone=${SHOWN_TONE[r.shown]}>${t(/** @type {any} */ (`report.shown.${r.shown}`))}<//>
+          </div>
+        </li>`,
+      )}
+    </ul>
+  </section>`;
+}
+
 /** @param {{ id: string, lang: string }} props */
-export function ReportScreen({ id }) {
+export function ReportScreen({ id, lang: uiLang }) {
   const [rep, setRep] = useState(/** @type {Report | null} */ (null));
   const [error, setError] = useState(/** @type {string | null} */ (null));
   const [downloading, setDownloading] = useState(false);
@@ -126,6 +159,8 @@ export function ReportScreen({ id }) {
           </div>
         </section>`
       : null}
+
+    ${rep.fit ? html`<${FitSection} fit=${rep.fit} items=${rep.items} uiLang=${uiLang} />` : null}
 
     <div class="two-col">
       <section class="card" aria-labelledby="strengths-title">
