@@ -12,7 +12,8 @@ use async_trait::async_trait;
 use cyi_shared::domain::evaluation::{
     Evaluation, EvaluationRequest, LlmError, PersonalQuestion, PersonalQuestionsRequest,
 };
-use cyi_shared::llm::chat::{evaluation_prompt, personal_questions_prompt};
+use cyi_shared::domain::follow_up::{FollowUp, FollowUpRequest};
+use cyi_shared::llm::chat::{evaluation_prompt, follow_up_prompt, personal_questions_prompt};
 use cyi_shared::ports::Llm;
 use cyi_shared::ports::item_store::{
     Condition, Item, ItemKey, ItemStore, Page, Query, StoreError, Update, WriteOp,
@@ -180,5 +181,14 @@ impl Llm for TokenCountingLlm {
             serde_json::to_string(&evaluation),
         );
         Ok(evaluation)
+    }
+
+    async fn follow_up(&self, request: &FollowUpRequest) -> Result<FollowUp, LlmError> {
+        let follow_up = self.inner.follow_up(request).await?;
+        self.count(
+            &follow_up_prompt(request),
+            serde_json::to_string(&follow_up),
+        );
+        Ok(follow_up)
     }
 }

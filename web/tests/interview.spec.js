@@ -59,6 +59,8 @@ for (const lang of /** @type {const} */ (['en', 'ko'])) {
     await page.getByLabel(m['kind.plural.technical']).fill('2');
     await page.getByLabel(m['kind.plural.behavioral']).fill('1');
     await page.getByLabel(m['kind.plural.personal']).fill('2');
+    // Follow-ups have their own test; this journey keeps the planned five.
+    await page.getByLabel(m['newInterview.followUps']).fill('0');
     await page.getByRole('button', { name: m['newInterview.start'] }).click();
     await expect(page).toHaveURL(/#\/interviews\/[A-Za-z0-9_-]+$/);
 

@@ -36,12 +36,16 @@ test('a keyboard-only pass through an interview', async ({ page, request }) => {
   await tabTo(page, (el) => el.tag === 'a' && el.text === 'New interview');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: 'New interview' })).toBeVisible();
+  // Follow-ups off, so the count stays the planned ten.
+  await tabTo(page, (el) => el.label === 'iv-follow_ups');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('0');
   await tabTo(page, (el) => el.tag === 'button' && el.text === 'Start interview');
   await expect(page.getByRole('button', { name: 'Start interview' })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/#\/interviews\/[A-Za-z0-9_-]+$/);
 
-  // Default counts: 3 technical, 2 behavioral, 5 personal.
+  // Default counts otherwise: 3 technical, 2 behavioral, 5 personal.
   const box = page.getByLabel('Your answer');
   for (let n = 1; n <= 10; n += 1) {
     await expect(page.locator('#progress-label')).toHaveText(`Question ${n} of 10`, { timeout: 30_000 });

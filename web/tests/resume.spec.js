@@ -6,7 +6,7 @@ test('a reload in the middle resumes at the same question with the draft kept', 
   const user = newUser('resume');
   const token = await apiSignUp(request, user);
   const cv = await apiCv(request, token, { text: 'Backend engineer. Built payment APIs in Go and PostgreSQL; led a migration to Kubernetes.', title: 'Text CV' });
-  const interview = await apiInterview(request, token, { cv_id: cv.id, position: 'be', lang: 'en', technical: 2, behavioral: 1, personal: 0 });
+  const interview = await apiInterview(request, token, { cv_id: cv.id, position: 'be', lang: 'en', technical: 2, behavioral: 1, personal: 0, follow_ups: 0 });
 
   await openLoggedIn(page, token, 'en', `#/interviews/${interview.id}`);
   const box = page.getByLabel('Your answer');

@@ -64,12 +64,12 @@ for (const lang of /** @type {const} */ (['en', 'ko'])) {
       const textCv = await apiCv(request, token, { text: 'Kim Minsu — backend engineer, 5 years. Built a payment service in Kotlin and Spring at 2,000 TPS; led the MySQL to Aurora migration; mentored three junior engineers.', title: lang === 'ko' ? '텍스트 이력서' : 'Text CV' });
       const pdfCv = await apiCv(request, token, { pdf: fixturePdf(), title: 'awesome-cv-resume' });
       expect(pdfCv.status).toBe('ready');
-      const done = await apiInterview(request, token, { cv_id: pdfCv.id, position: 'be', lang, technical: 3, behavioral: 2, personal: 2 });
+      const done = await apiInterview(request, token, { cv_id: pdfCv.id, position: 'be', lang, technical: 3, behavioral: 2, personal: 2, follow_ups: 0 });
       await apiAnswerAll(request, token, done.id, () => ANSWER[lang]);
       await apiWaitEvaluated(request, token, done.id);
-      const earlier = await apiInterview(request, token, { cv_id: textCv.id, position: 'fe', lang, technical: 1, behavioral: 0, personal: 0 });
+      const earlier = await apiInterview(request, token, { cv_id: textCv.id, position: 'fe', lang, technical: 1, behavioral: 0, personal: 0, follow_ups: 0 });
       await apiAnswerAll(request, token, earlier.id, () => ANSWER[lang].slice(0, 60));
-      const current = await apiInterview(request, token, { cv_id: pdfCv.id, position: 'be', lang, technical: 2, behavioral: 1, personal: 1 });
+      const current = await apiInterview(request, token, { cv_id: pdfCv.id, position: 'be', lang, technical: 2, behavioral: 1, personal: 1, follow_ups: 0 });
       await apiAnswerAll(request, token, current.id, () => ANSWER[lang], 1);
       await apiWaitEvaluated(request, token, current.id);
 

@@ -25,7 +25,7 @@ test('markup in answers and CV text displays literally and runs nothing', async 
 
   // An answer with markup, in the conversation and in the report.
   const cvs = await (await request.get('/cvs', { headers: { authorization: `Bearer ${token}` } })).json();
-  const interview = await apiInterview(request, token, { cv_id: cvs.items[0].id, position: 'fe', lang: 'en', technical: 1, behavioral: 0, personal: 0 });
+  const interview = await apiInterview(request, token, { cv_id: cvs.items[0].id, position: 'fe', lang: 'en', technical: 1, behavioral: 0, personal: 0, follow_ups: 0 });
   await page.goto(`/#/interviews/${interview.id}`);
   await page.getByLabel('Your answer').fill(ANSWER);
   await page.keyboard.press('Control+Enter');

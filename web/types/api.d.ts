@@ -253,8 +253,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The next unanswered question, `pending` (with Retry-After) while personal questions are
-         *     being written, or `complete`.
+         * The next question (a follow-up that is due comes first), `pending` (with Retry-After)
+         *     while personal questions or follow-ups are being written, or `complete`.
          */
         get: operations["get_interviews_id_next"];
         put?: never;
@@ -665,6 +665,11 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             cv_id: string;
+            /**
+             * Format: int32
+             * @description Follow-ups it may ask (0: none).
+             */
+            follow_ups: number;
             id: string;
             job?: null | components["schemas"]["TargetJob"];
             lang: components["schemas"]["Lang"];
@@ -769,6 +774,8 @@ export interface components {
             /** @description Behavioral questions; 2 when left out. */
             behavioral?: number | null;
             cv_id: string;
+            /** @description Follow-up questions it may ask, one at most per question, on weak answers that miss something; 0 turns them off; 3 when left out. */
+            follow_ups?: number | null;
             /** @description A job posting of yours to aim the interview at: personal questions about its requirements that the CV does not show and that it does, technical questions leaning to the topics it names, and a fit section in the report. */
             job_id?: string | null;
             /** @enum {string} */
@@ -910,6 +917,8 @@ export interface components {
             answered: boolean;
             competency?: string | null;
             difficulty?: null | components["schemas"]["Difficulty"];
+            /** @description For a follow-up: the question it follows. */
+            follows?: string | null;
             id: string;
             kind: components["schemas"]["QuestionKind"];
             /** @description Absent while a personal question is being written. */
@@ -1011,6 +1020,8 @@ export interface components {
             evaluation?: null | components["schemas"]["Evaluation"];
             example_answer?: string | null;
             failure_reason?: string | null;
+            /** @description For a follow-up: the question it follows (the item just above it). */
+            follows?: string | null;
             key_points?: string[];
             kind: components["schemas"]["QuestionKind"];
             question?: string | null;

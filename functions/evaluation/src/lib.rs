@@ -64,16 +64,17 @@ async fn history(
     State(interviews): State<Interviews>,
     CurrentUser(user): CurrentUser,
 ) -> Result<Json<History>, ApiError> {
+    let now = interviews.now();
     let items = interviews
         .list(&user.id)
         .await?
         .into_iter()
         .map(|i| HistoryEntry {
-            status: i.status(),
+            status: i.status(now),
             id: i.id,
             position: i.position,
             lang: i.lang,
-            questions: i.questions.len(),
+            questions: i.questions.len() + i.follow_ups.len(),
             answered: i.answered.len(),
             score: i.score,
             created_at: i.created_at,

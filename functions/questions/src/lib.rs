@@ -9,8 +9,9 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use cyi_shared::domain::bank::{Browse, CURSOR, Listed, PAGE_SIZE, all_topics};
 use cyi_shared::domain::interview::{
-    ANSWER, Answer, EvaluationStatus, Interview, InterviewError, InterviewQuestion,
-    InterviewStatus, NewInterview, Next, PENDING_RETRY_SECONDS, PersonalStatus, parse_answer,
+    ANSWER, Answer, DEFAULT_FOLLOW_UPS, EvaluationStatus, Interview, InterviewError,
+    InterviewQuestion, InterviewStatus, MAX_FOLLOW_UPS, NewInterview, Next, PENDING_RETRY_SECONDS,
+    PersonalStatus, parse_answer,
 };
 use cyi_shared::domain::posting::TargetJob;
 use cyi_shared::domain::{COMPETENCIES, Difficulty, FieldError, Lang, Position, QuestionKind};
@@ -60,6 +61,9 @@ pub struct QuestionView {
     competency: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     difficulty: Option<Difficulty>,
+    /// For a follow-up: the question it follows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    follows: Option<String>,
     answered: bool,
 }
 
@@ -72,6 +76,7 @@ impl QuestionView {
             topic: question.topic.clone(),
             competency: question.competency.clone(),
             difficulty: question.difficulty,
+            follows: question.follows.clone(),
             answered: interview.answered.contains(&question.id),
         }
     }
@@ -84,15 +89,16 @@ impl QuestionView {
 pub enum NextView {
     /// The next unanswered question.
     Question(QuestionView),
-    /// Only personal questions remain and they are still being written; see Retry-After.
+    /// Only personal questions or follow-ups remain and they are still being written; see
+    /// Retry-After.
     Pending,
     /// Every question is answered.
     Complete,
 }
 
 impl NextView {
-    fn of(interview: &Interview) -> Self {
-        match interview.next() {
+    fn of(interview: &Interview, now: time::OffsetDateTime) -> Self {
+        match interview.next(now) {
             Next::Question(question) => Self::Question(QuestionView::of(question, interview)),
             Next::Pending => Self::Pending,
             Next::Complete => Self::Complete,
@@ -109,6 +115,8 @@ pub struct InterviewView {
     lang: Lang,
     cv_id: String,
     personal_status: PersonalStatus,
+    /// Follow-ups it may ask (0: none).
+    follow_ups: u8,
     /// The job posting it is aimed at, with which of its requirements the CV shows.
     #[serde(skip_serializing_if = "Option::is_none")]
     job: Option<TargetJob>,
@@ -119,11 +127,12 @@ pub struct InterviewView {
     created_at: time::OffsetDateTime,
 }
 
-impl From<&Interview> for InterviewView {
-    fn from(interview: &Interview) -> Self {
+impl InterviewView {
+    /// The interview as it stands at `now`; follow-ups come after the planned questions.
+    fn of(interview: &Interview, now: time::OffsetDateTime) -> Self {
         Self {
             id: interview.id.clone(),
-            status: interview.status(),
+            status: interview.status(now),
             position: interview.position,
             lang: interview.lang,
             cv_id: interview.cv_id.clone(),
@@ -132,9 +141,11 @@ impl From<&Interview> for InterviewView {
             questions: interview
                 .questions
                 .iter()
+                .chain(&interview.follow_ups)
                 .map(|q| QuestionView::of(q, interview))
                 .collect(),
-            next: NextView::of(interview),
+            follow_ups: interview.follow_up_limit,
+            next: NextView::of(interview, now),
             created_at: interview.created_at,
         }
     }
@@ -156,7 +167,10 @@ async fn create(
 ) -> Result<(StatusCode, Json<InterviewView>), ApiError> {
     let request = request.parse()?;
     let interview = interviews.create(&user.id, request).await?;
-    Ok((StatusCode::CREATED, Json(InterviewView::from(&interview))))
+    Ok((
+        StatusCode::CREATED,
+        Json(InterviewView::of(&interview, interviews.now())),
+    ))
 }
 
 /// An interview and where it stands.
@@ -172,11 +186,11 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Json<InterviewView>, ApiError> {
     let interview = interviews.get(&user.id, &id).await?;
-    Ok(Json(InterviewView::from(&interview)))
+    Ok(Json(InterviewView::of(&interview, interviews.now())))
 }
 
-/// The next unanswered question, `pending` (with Retry-After) while personal questions are
-/// being written, or `complete`.
+/// The next question (a follow-up that is due comes first), `pending` (with Retry-After)
+/// while personal questions or follow-ups are being written, or `complete`.
 #[utoipa::path(get, path = "/interviews/{id}/next", tag = "interviews", security(("bearer" = [])),
     params(("id" = String, Path, description = "Interview id")),
     responses(
@@ -189,7 +203,7 @@ async fn next(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let interview = interviews.get(&user.id, &id).await?;
-    let view = NextView::of(&interview);
+    let view = NextView::of(&interview, interviews.now());
     Ok(match view {
         NextView::Pending => (
             [(header::RETRY_AFTER, PENDING_RETRY_SECONDS.to_string())],
@@ -210,12 +224,14 @@ pub struct NewInterviewRequest {
     pub behavioral: Option<Value>,
     pub personal: Option<Value>,
     pub job_id: Option<Value>,
+    pub follow_ups: Option<Value>,
 }
 
 /// How many questions of each kind an interview may ask, and how many it asks by default.
 const TECHNICAL: (u64, u64, u64) = (1, 10, 3);
 const BEHAVIORAL: (u64, u64, u64) = (0, 5, 2);
 const PERSONAL: (u64, u64, u64) = (0, 5, 5);
+const FOLLOW_UPS: (u64, u64, u64) = (0, MAX_FOLLOW_UPS as u64, DEFAULT_FOLLOW_UPS as u64);
 
 fn count_schema((min, max, default): (u64, u64, u64), what: &str) -> ObjectBuilder {
     or_null(whole_number(min, max), Type::Integer)
@@ -236,6 +252,13 @@ request_schema!(
         .optional(
             "personal",
             count_schema(PERSONAL, "Personal questions written from the CV")
+        )
+        .optional(
+            "follow_ups",
+            count_schema(
+                FOLLOW_UPS,
+                "Follow-up questions it may ask, one at most per question, on weak answers that miss something; 0 turns them off"
+            )
         )
         .optional(
             "job_id",
@@ -307,11 +330,14 @@ impl NewInterviewRequest {
         let technical = count("technical", self.technical, TECHNICAL, &mut errors);
         let behavioral = count("behavioral", self.behavioral, BEHAVIORAL, &mut errors);
         let personal = count("personal", self.personal, PERSONAL, &mut errors);
+        let follow_ups = count("follow_ups", self.follow_ups, FOLLOW_UPS, &mut errors);
         let job_id = match self.job_id {
             None | Some(Value::Null) => None,
             value => text("job_id", value, &mut errors),
         };
-        match (cv_id, position, lang, technical, behavioral, personal) {
+        match (
+            cv_id, position, lang, technical, behavioral, personal, follow_ups,
+        ) {
             (
                 Some(cv_id),
                 Some(position),
@@ -319,6 +345,7 @@ impl NewInterviewRequest {
                 Some(technical),
                 Some(behavioral),
                 Some(personal),
+                Some(follow_ups),
             ) if errors.is_empty() => Ok(NewInterview {
                 cv_id,
                 position,
@@ -327,6 +354,7 @@ impl NewInterviewRequest {
                 behavioral,
                 personal,
                 job_id,
+                follow_ups: follow_ups as u8,
             }),
             _ => Err(InterviewError::Invalid(errors)),
         }
@@ -670,6 +698,7 @@ mod tests {
             behavioral: Some(Value::from(-1)),
             personal: Some(Value::from(2.5)),
             job_id: Some(Value::from(7)),
+            follow_ups: Some(Value::from(6)),
         };
         let Err(InterviewError::Invalid(errors)) = request.parse() else {
             panic!("expected 422")
@@ -684,6 +713,7 @@ mod tests {
                 "technical",
                 "behavioral",
                 "personal",
+                "follow_ups",
                 "job_id"
             ]
         );

@@ -129,7 +129,7 @@ async fn an_interview_runs_to_a_complete_report(family: Family) {
     api.start_worker();
     let token = api.user("runner").await.token;
     let cv = text_cv(&api, &token).await;
-    let created = api.create_interview(&token, &json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "behavioral": 2, "personal": 2})).await;
+    let created = api.create_interview(&token, &json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "behavioral": 2, "personal": 2, "follow_ups": 0})).await;
     assert_eq!(created.status(), 201);
     let interview: Value = created.json().await.unwrap();
     let id = interview["id"].as_str().unwrap().to_owned();

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use cyi_shared::domain::evaluation::{
     Evaluation, EvaluationRequest, PersonalQuestion, PersonalQuestionsRequest,
 };
+use cyi_shared::domain::follow_up::{FollowUp, FollowUpRequest};
 use cyi_shared::domain::job::Job;
 use cyi_shared::llm::offline::OfflineLlm;
 use cyi_shared::ports::{Llm, LlmError};
@@ -45,6 +46,13 @@ impl Llm for Model {
         }
         OfflineLlm.evaluate(request).await
     }
+    async fn follow_up(&self, request: &FollowUpRequest) -> Result<FollowUp, LlmError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.down {
+            return Err(LlmError::Unavailable("every provider failed".into()));
+        }
+        OfflineLlm.follow_up(request).await
+    }
 }
 
 /// A user with an interview (one technical question, `personal` personal ones) and the model.
@@ -75,7 +83,7 @@ async fn setup(
         .unwrap();
     let position = small.technical[0].position.as_str();
     let interview: Value = api
-        .create_interview(&token, &json!({"cv_id": cv["id"], "position": position, "lang": "en", "technical": 1, "behavioral": 0, "personal": personal}))
+        .create_interview(&token, &json!({"cv_id": cv["id"], "position": position, "lang": "en", "technical": 1, "behavioral": 0, "personal": personal, "follow_ups": 0}))
         .await
         .json()
         .await

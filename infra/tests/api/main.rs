@@ -4,6 +4,7 @@
 #[macro_use]
 mod common;
 
+mod adaptive;
 mod auth;
 mod bank_browse;
 mod cv;

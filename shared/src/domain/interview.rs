@@ -50,6 +50,9 @@ pub struct InterviewQuestion {
     /// For a personal question aimed at a job posting: the id of the requirement it probes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirement: Option<String>,
+    /// For a follow-up: the id of the question it follows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follows: Option<String>,
 }
 
 impl InterviewQuestion {
@@ -66,6 +69,7 @@ impl InterviewQuestion {
             key_points: Vec::new(),
             criteria: Vec::new(),
             requirement: None,
+            follows: None,
         }
     }
 
@@ -112,16 +116,46 @@ pub struct Interview {
     pub score: Option<f64>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: time::OffsetDateTime,
+    /// Follow-ups the interview may ask; 0 turns them off (and interviews from before
+    /// follow-ups have none).
+    #[serde(default)]
+    pub follow_up_limit: u8,
+    /// Follow-ups written so far, counted on the item so the limit holds under concurrent
+    /// evaluations.
+    #[serde(default, rename = "follow_ups")]
+    pub follow_ups_written: i64,
+    /// When the last answer was stored: the follow-ups still being written are waited for
+    /// until [`FOLLOW_UP_WAIT_SECONDS`] after it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub last_answer_at: Option<time::OffsetDateTime>,
+    /// The follow-ups written, each kept on the item beside the question it follows.
+    #[serde(skip)]
+    pub follow_ups: Vec<InterviewQuestion>,
+    /// Answered questions whose evaluation has not settled yet, so may still bring a
+    /// follow-up.
+    #[serde(skip)]
+    pub awaiting_evaluation: BTreeSet<String>,
 }
 
 /// What the next call to `next` shows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Next<'a> {
     Question(&'a InterviewQuestion),
-    /// Only personal questions remain and they are still being written.
+    /// Only personal questions or follow-ups remain and they are still being written.
     Pending,
     Complete,
 }
+
+/// Follow-ups an interview asks unless its creator says otherwise, and the most it may ask.
+pub const DEFAULT_FOLLOW_UPS: u8 = 3;
+pub const MAX_FOLLOW_UPS: u8 = 5;
+/// How long the end of an interview waits for follow-ups still being written, after the
+/// last answer; past it the interview completes without them.
+pub const FOLLOW_UP_WAIT_SECONDS: i64 = 60;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -131,17 +165,78 @@ pub enum InterviewStatus {
 }
 
 impl Interview {
+    /// A question of the interview, planned or a follow-up.
     pub fn question(&self, id: &str) -> Option<&InterviewQuestion> {
-        self.questions.iter().find(|q| q.id == id)
+        self.questions
+            .iter()
+            .chain(&self.follow_ups)
+            .find(|q| q.id == id)
     }
 
-    /// The first unanswered question that can be asked. Personal questions come last, so
-    /// they have time to be written; if writing them failed, they are skipped.
-    pub fn next(&self) -> Next<'_> {
-        for question in &self.questions {
-            if self.answered.contains(&question.id) {
-                continue;
-            }
+    /// The follow-up of a question, once written.
+    pub fn follow_up_of(&self, question_id: &str) -> Option<&InterviewQuestion> {
+        self.follow_ups
+            .iter()
+            .find(|f| f.follows.as_deref() == Some(question_id))
+    }
+
+    fn position_of(&self, question_id: &str) -> Option<usize> {
+        self.questions.iter().position(|q| q.id == question_id)
+    }
+
+    /// Whether a follow-up may be asked now: the question it follows is answered and another
+    /// question after it too, so the follow-up never interrupts straight away.
+    fn follow_up_is_due(&self, follow_up: &InterviewQuestion) -> bool {
+        let Some(at) = follow_up
+            .follows
+            .as_deref()
+            .and_then(|id| self.position_of(id))
+        else {
+            return false;
+        };
+        self.answered.contains(&self.questions[at].id)
+            && self.questions[at + 1..]
+                .iter()
+                .any(|q| self.answered.contains(&q.id))
+    }
+
+    /// Whether follow-ups may still be written: the limit is not reached.
+    pub fn may_follow_up(&self) -> bool {
+        self.follows_up() && self.follow_ups_written < i64::from(self.follow_up_limit)
+    }
+
+    fn follows_up(&self) -> bool {
+        self.follow_up_limit > 0
+    }
+
+    /// Whether the end still waits for follow-ups being written: some planned answer's
+    /// evaluation may bring one, and the wait after the last answer has not run out.
+    fn waits_for_follow_ups(&self, now: time::OffsetDateTime) -> bool {
+        self.may_follow_up()
+            && self
+                .awaiting_evaluation
+                .iter()
+                .any(|id| self.position_of(id).is_some())
+            && self
+                .last_answer_at
+                .is_some_and(|at| now < at + time::Duration::seconds(FOLLOW_UP_WAIT_SECONDS))
+    }
+
+    /// What to ask next. A follow-up that is due comes first; then the planned questions in
+    /// order, personal ones last so they have time to be written (skipped if writing them
+    /// failed); then follow-ups written for the last questions; then, for a bounded time, a
+    /// wait for follow-ups still being written.
+    pub fn next(&self, now: time::OffsetDateTime) -> Next<'_> {
+        let unanswered = |q: &&InterviewQuestion| !self.answered.contains(&q.id);
+        if let Some(due) = self
+            .follow_ups
+            .iter()
+            .filter(unanswered)
+            .find(|f| self.follow_up_is_due(f))
+        {
+            return Next::Question(due);
+        }
+        for question in self.questions.iter().filter(unanswered) {
             if question.text.is_some() {
                 return Next::Question(question);
             }
@@ -149,11 +244,17 @@ impl Interview {
                 return Next::Pending;
             }
         }
+        if let Some(last) = self.follow_ups.iter().find(unanswered) {
+            return Next::Question(last);
+        }
+        if self.waits_for_follow_ups(now) {
+            return Next::Pending;
+        }
         Next::Complete
     }
 
-    pub fn status(&self) -> InterviewStatus {
-        match self.next() {
+    pub fn status(&self, now: time::OffsetDateTime) -> InterviewStatus {
+        match self.next(now) {
             Next::Complete => InterviewStatus::Completed,
             _ => InterviewStatus::InProgress,
         }
@@ -180,8 +281,12 @@ impl Interview {
 
     /// The overall score once the interview is over and every answer is settled: the mean of
     /// the evaluated answers. `None` while anything is still open or nothing was evaluated.
-    pub fn final_score(&self, answers: &BTreeMap<String, Answer>) -> Option<f64> {
-        if self.status() != InterviewStatus::Completed
+    pub fn final_score(
+        &self,
+        answers: &BTreeMap<String, Answer>,
+        now: time::OffsetDateTime,
+    ) -> Option<f64> {
+        if self.status(now) != InterviewStatus::Completed
             || !answers.values().all(|a| a.evaluation_status.is_settled())
         {
             return None;
@@ -206,6 +311,8 @@ pub struct NewInterview {
     pub personal: usize,
     /// The job posting the interview is aimed at.
     pub job_id: Option<String>,
+    /// Follow-ups it may ask (0 for none).
+    pub follow_ups: u8,
 }
 
 /// Which bank questions the user was already given, by pool.
@@ -462,19 +569,29 @@ mod tests {
             answered: BTreeSet::new(),
             score: None,
             created_at: time::OffsetDateTime::UNIX_EPOCH,
+            follow_up_limit: 0,
+            follow_ups_written: 0,
+            last_answer_at: None,
+            follow_ups: Vec::new(),
+            awaiting_evaluation: BTreeSet::new(),
         }
+    }
+
+    fn at(seconds: i64) -> time::OffsetDateTime {
+        time::OffsetDateTime::from_unix_timestamp(seconds).unwrap()
     }
 
     #[test]
     fn next_waits_for_personal_questions_and_skips_failed_ones() {
+        let now = at(0);
         let mut pending = interview(PersonalStatus::Pending);
-        assert!(matches!(pending.next(), Next::Question(q) if q.id == "q1"));
+        assert!(matches!(pending.next(now), Next::Question(q) if q.id == "q1"));
         pending.answered.insert("q1".into());
-        assert_eq!(pending.next(), Next::Pending);
+        assert_eq!(pending.next(now), Next::Pending);
         let mut failed = pending.clone();
         failed.personal_status = PersonalStatus::Failed;
-        assert_eq!(failed.next(), Next::Complete);
-        assert_eq!(failed.status(), InterviewStatus::Completed);
+        assert_eq!(failed.next(now), Next::Complete);
+        assert_eq!(failed.status(now), InterviewStatus::Completed);
         assert_eq!(pending.personal_slots(), [1]);
     }
 
@@ -510,6 +627,80 @@ mod tests {
         assert!(parse_answer(Some("   ")).is_err());
         assert!(parse_answer(None).is_err());
         assert!(parse_answer(Some(&"가".repeat(MAX_ANSWER_CHARS + 1))).is_err());
+    }
+
+    /// Three technical questions, follow-ups on.
+    fn with_follow_ups() -> Interview {
+        let mut interview = interview(PersonalStatus::None);
+        interview.questions = ["q1", "q2", "q3"]
+            .map(|id| InterviewQuestion {
+                id: id.into(),
+                text: Some("t".into()),
+                ..InterviewQuestion::placeholder(QuestionKind::Technical)
+            })
+            .to_vec();
+        interview.follow_up_limit = DEFAULT_FOLLOW_UPS;
+        interview
+    }
+
+    fn follow_up(of: &str) -> InterviewQuestion {
+        InterviewQuestion {
+            id: format!("{of}f"),
+            text: Some("f".into()),
+            follows: Some(of.into()),
+            ..InterviewQuestion::placeholder(QuestionKind::Technical)
+        }
+    }
+
+    fn next_id(interview: &Interview, now: time::OffsetDateTime) -> Option<&str> {
+        match interview.next(now) {
+            Next::Question(q) => Some(q.id.as_str()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_follow_up_comes_after_one_other_question() {
+        let now = at(1_000);
+        let mut interview = with_follow_ups();
+        interview.answered.insert("q1".into());
+        interview.follow_ups.push(follow_up("q1"));
+        interview.follow_ups_written = 1;
+        // Not straight after its question: q2 first, then the follow-up, then q3.
+        assert_eq!(next_id(&interview, now), Some("q2"));
+        interview.answered.insert("q2".into());
+        assert_eq!(next_id(&interview, now), Some("q1f"));
+        interview.answered.insert("q1f".into());
+        assert_eq!(next_id(&interview, now), Some("q3"));
+        // The last question's follow-up is asked once nothing else is left.
+        interview.answered.insert("q3".into());
+        interview.follow_ups.push(follow_up("q3"));
+        assert_eq!(next_id(&interview, now), Some("q3f"));
+    }
+
+    #[test]
+    fn the_end_waits_for_follow_ups_only_for_a_bounded_time() {
+        let mut interview = with_follow_ups();
+        interview
+            .answered
+            .extend(["q1".into(), "q2".into(), "q3".into()]);
+        interview.awaiting_evaluation.insert("q3".into());
+        interview.last_answer_at = Some(at(1_000));
+        assert_eq!(
+            interview.next(at(1_000 + FOLLOW_UP_WAIT_SECONDS - 1)),
+            Next::Pending
+        );
+        assert_eq!(
+            interview.next(at(1_000 + FOLLOW_UP_WAIT_SECONDS)),
+            Next::Complete
+        );
+        // With the limit reached, or follow-ups off, nothing is waited for.
+        let mut full = interview.clone();
+        full.follow_ups_written = i64::from(DEFAULT_FOLLOW_UPS);
+        assert_eq!(full.next(at(1_001)), Next::Complete);
+        let mut off = interview.clone();
+        off.follow_up_limit = 0;
+        assert_eq!(off.next(at(1_001)), Next::Complete);
     }
 
     #[test]

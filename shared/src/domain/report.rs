@@ -27,6 +27,9 @@ pub enum ItemStatus {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportItem {
     pub question_id: String,
+    /// For a follow-up: the question it follows (the item just above it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub follows: Option<String>,
     pub kind: QuestionKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
@@ -206,14 +209,22 @@ fn groups(by: &BTreeMap<String, Vec<f64>>) -> BTreeMap<String, GroupScore> {
 
 impl Report {
     /// The report of an interview from its answers, by question id.
-    pub fn of(interview: &Interview, mut answers: BTreeMap<String, Answer>) -> Self {
+    pub fn of(
+        interview: &Interview,
+        mut answers: BTreeMap<String, Answer>,
+        now: time::OffsetDateTime,
+    ) -> Self {
         let mut items = Vec::new();
         let mut by_kind: BTreeMap<String, Vec<f64>> = BTreeMap::new();
         let mut by_topic: BTreeMap<String, Vec<f64>> = BTreeMap::new();
         let mut by_competency: BTreeMap<String, Vec<f64>> = BTreeMap::new();
         let mut strengths = Vec::new();
         let mut improvements = Vec::new();
-        for question in &interview.questions {
+        // Each follow-up right under the question it follows.
+        let asked = interview.questions.iter().flat_map(|question| {
+            std::iter::once(question).chain(interview.follow_up_of(&question.id))
+        });
+        for question in asked {
             let answer = answers.remove(&question.id);
             let evaluation = answer.as_ref().and_then(|a| a.evaluation.clone());
             let status = match answer.as_ref().map(|a| a.evaluation_status) {
@@ -248,6 +259,7 @@ impl Report {
             }
             items.push(ReportItem {
                 question_id: question.id.clone(),
+                follows: question.follows.clone(),
                 kind: question.kind,
                 question: question.text.clone(),
                 topic: question.topic.clone(),
@@ -261,7 +273,7 @@ impl Report {
             });
         }
         let all: Vec<f64> = by_kind.values().flatten().copied().collect();
-        let complete = interview.status() == InterviewStatus::Completed
+        let complete = interview.status(now) == InterviewStatus::Completed
             && items.iter().all(|i| i.status != ItemStatus::Pending);
         let fit = interview
             .job
@@ -270,7 +282,7 @@ impl Report {
         Self {
             fit,
             interview_id: interview.id.clone(),
-            status: interview.status(),
+            status: interview.status(now),
             position: interview.position,
             lang: interview.lang,
             score: (!all.is_empty()).then(|| mean_score(&all)),

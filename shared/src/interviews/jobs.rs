@@ -5,7 +5,10 @@
 
 use std::sync::Arc;
 
-use crate::domain::evaluation::{EvaluationRequest, JobBrief, PersonalQuestionsRequest};
+use crate::domain::evaluation::{
+    Evaluation, EvaluationRequest, JobBrief, PersonalQuestionsRequest,
+};
+use crate::domain::follow_up::{FollowUpRequest, follow_up_question, missed_by};
 use crate::domain::interview::{Interview, PersonalStatus};
 use crate::domain::job::JobError;
 use crate::ports::{Clock, Llm};
@@ -185,7 +188,11 @@ impl InterviewJobs {
         };
         let evaluation = self.evaluate(&interview, question_id, &answer.answer).await;
         let outcome = match &evaluation {
-            Ok(evaluation) => Ok(evaluation),
+            Ok(evaluation) => {
+                self.follow_up(user_id, &interview, question_id, &answer.answer, evaluation)
+                    .await?;
+                Ok(evaluation)
+            }
             Err(failure) if last_attempt || !failure.is_retryable() => {
                 tracing::warn!(
                     interview_id,
@@ -203,8 +210,68 @@ impl InterviewJobs {
         self.interviews
             .record_evaluation(user_id, interview_id, question_id, outcome)
             .await?;
+        if outcome.is_err() {
+            self.interviews
+                .settle(user_id, interview_id, question_id)
+                .await?;
+        }
         self.complete(user_id, run).await?;
         self.record_score_when_done(user_id, interview_id).await
+    }
+
+    /// Writes the follow-up of a weak answer that missed something, when the interview
+    /// still takes one and the question has none; otherwise settles the question. A model
+    /// that cannot write one costs the candidate only the follow-up.
+    async fn follow_up(
+        &self,
+        user_id: &str,
+        interview: &Interview,
+        question_id: &str,
+        answer: &str,
+        evaluation: &Evaluation,
+    ) -> Result<(), JobError> {
+        let wanted = interview
+            .question(question_id)
+            .filter(|question| question.follows.is_none())
+            .filter(|_| interview.may_follow_up() && interview.follow_up_of(question_id).is_none())
+            .and_then(|question| {
+                missed_by(question.kind, evaluation, interview.lang)
+                    .map(|missed| (question, missed))
+            });
+        let Some((question, missed)) = wanted else {
+            return Ok(self
+                .interviews
+                .settle(user_id, &interview.id, question_id)
+                .await?);
+        };
+        let request = FollowUpRequest {
+            lang: interview.lang,
+            kind: question.kind,
+            question: question.text.clone().unwrap_or_default(),
+            answer: answer.to_owned(),
+            missed: missed.clone(),
+        };
+        match self.llm.follow_up(&request).await {
+            Ok(written) => {
+                let follow_up = follow_up_question(question, written, &missed);
+                self.interviews
+                    .add_follow_up(
+                        user_id,
+                        &interview.id,
+                        &follow_up,
+                        interview.follow_up_limit,
+                    )
+                    .await?;
+            }
+            Err(error) => {
+                tracing::warn!(interview_id = %interview.id, question_id, ?error, "a follow-up could not be written");
+            }
+        }
+        // Settled whether or not it was added (the limit may have been reached meanwhile).
+        Ok(self
+            .interviews
+            .settle(user_id, &interview.id, question_id)
+            .await?)
     }
 
     async fn evaluate(
@@ -250,7 +317,7 @@ impl InterviewJobs {
             return Ok(());
         };
         let answers = self.interviews.answers(user_id, interview_id).await?;
-        if let Some(score) = interview.final_score(&answers) {
+        if let Some(score) = interview.final_score(&answers, self.clock.now()) {
             self.interviews
                 .set_score(user_id, interview_id, score)
                 .await?;

@@ -86,6 +86,11 @@ impl Interviews {
             answered: Default::default(),
             score: None,
             created_at: self.clock.now(),
+            follow_up_limit: request.follow_ups,
+            follow_ups_written: 0,
+            last_answer_at: None,
+            follow_ups: Vec::new(),
+            awaiting_evaluation: Default::default(),
         };
         // The personal questions are written from the CV and the posting as they are now: a
         // correction of the CV or a deleted posting afterwards does not reach this interview.
@@ -158,7 +163,12 @@ impl Interviews {
     ) -> Result<Report, InterviewError> {
         let interview = self.get(user_id, interview_id).await?;
         let answers = self.repo.answers(user_id, interview_id).await?;
-        Ok(Report::of(&interview, answers))
+        Ok(Report::of(&interview, answers, self.clock.now()))
+    }
+
+    /// The time by this service's clock: what an interview's `next` and status are read at.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.clock.now()
     }
 
     /// Stores an answer and queues its evaluation: one conditional write (the question is

@@ -59,6 +59,34 @@ fn with_question_states(mut item: Item, questions: &[InterviewQuestion]) -> Item
     item
 }
 
+/// An interview from its item: the interview's fields, its follow-ups in the order of the
+/// questions they follow, and the answers still awaiting evaluation.
+fn decode_interview(item: Item) -> Result<Interview, StoreError> {
+    let mut follow_ups = Vec::new();
+    let mut awaiting = BTreeSet::new();
+    for (name, value) in &item.attrs {
+        if name.starts_with(attr::FOLLOW_UP_PREFIX) {
+            follow_ups.push(
+                serde_json::from_value::<InterviewQuestion>(value.clone())
+                    .map_err(StoreError::backend)?,
+            );
+        } else if let Some(question_id) = name.strip_prefix(attr::AWAITING_PREFIX)
+            && value.as_bool() == Some(true)
+        {
+            awaiting.insert(question_id.to_owned());
+        }
+    }
+    let mut interview: Interview = item.decode()?;
+    let position = |q: &InterviewQuestion| {
+        let follows = q.follows.as_deref().unwrap_or_default();
+        interview.questions.iter().position(|p| p.id == follows)
+    };
+    follow_ups.sort_by_key(|q| position(q));
+    interview.follow_ups = follow_ups;
+    interview.awaiting_evaluation = awaiting;
+    Ok(interview)
+}
+
 /// A write whose condition failing means "someone else got there first", which the caller
 /// treats as done.
 fn unless_already_done(result: Result<Item, StoreError>) -> Result<(), StoreError> {
@@ -238,14 +266,74 @@ impl InterviewStore {
             .get(&interview_key(user_id, interview_id))
             .await?
         {
-            Some(item) => Ok(Some(item.decode()?)),
+            Some(item) => Ok(Some(decode_interview(item)?)),
             None => Ok(None),
         }
     }
 
     /// The user's interviews, newest first.
     pub async fn list(&self, user_id: &str) -> Result<Vec<Interview>, StoreError> {
-        super::newest_first(self.store.as_ref(), user_id, INTERVIEW_PREFIX).await
+        super::newest_first_items(self.store.as_ref(), user_id, INTERVIEW_PREFIX)
+            .await?
+            .into_iter()
+            .map(decode_interview)
+            .collect()
+    }
+
+    /// Adds the follow-up of an answered question, unless the interview's limit is reached
+    /// or the question's evaluation has settled (an earlier delivery wrote it, or decided
+    /// against one); either way the question no longer awaits. `false` when not added.
+    pub async fn add_follow_up(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        follow_up: &InterviewQuestion,
+        limit: u8,
+    ) -> Result<bool, StoreError> {
+        let follows = follow_up.follows.as_deref().unwrap_or_default();
+        let awaiting = attr::awaiting_evaluation(follows);
+        let result = self
+            .store
+            .update(
+                &interview_key(user_id, interview_id),
+                vec![
+                    Update::Set(
+                        attr::follow_up(follows),
+                        serde_json::to_value(follow_up).map_err(StoreError::backend)?,
+                    ),
+                    Update::set(&attr::question_state(&follow_up.id), question_state::OPEN),
+                    Update::Add(attr::FOLLOW_UPS.into(), 1),
+                    Update::set(&awaiting, false),
+                ],
+                Some(Condition::All(vec![
+                    Condition::LessThan(attr::FOLLOW_UPS.into(), i64::from(limit)),
+                    Condition::equals(&awaiting, true),
+                ])),
+            )
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(StoreError::ConditionFailed) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Records that an answered question's evaluation has settled without a follow-up.
+    pub async fn settle(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+    ) -> Result<(), StoreError> {
+        unless_already_done(
+            self.store
+                .update(
+                    &interview_key(user_id, interview_id),
+                    vec![Update::set(&attr::awaiting_evaluation(question_id), false)],
+                    Some(Condition::Present),
+                )
+                .await,
+        )
     }
 
     /// Fills the personal slots with the questions written for them and marks them ready
@@ -393,6 +481,8 @@ impl InterviewStore {
                     updates: vec![
                         Update::AddToSet(attr::ANSWERED.into(), vec![answer.question_id.clone()]),
                         Update::set(&state, question_state::ANSWERED),
+                        Update::set(&attr::awaiting_evaluation(&answer.question_id), true),
+                        Update::Set(attr::LAST_ANSWER_AT.into(), rfc3339(answer.submitted_at)?),
                     ],
                     condition: Some(open),
                 },

@@ -32,11 +32,26 @@ pub mod attr {
     pub const QUEUED_AT: &str = "queued_at";
     pub const IDS: &str = "ids";
     pub const STATE: &str = "state";
+    pub const FOLLOW_UPS: &str = "follow_ups";
+    pub const LAST_ANSWER_AT: &str = "last_answer_at";
+    pub const FOLLOW_UP_PREFIX: &str = "followup#";
+    pub const AWAITING_PREFIX: &str = "awaiting#";
 
     /// Where an interview item keeps the state of one of its questions (`open`, `writing`,
     /// `answered`), so submitting an answer is one conditional write.
     pub fn question_state(question_id: &str) -> String {
         format!("state#{question_id}")
+    }
+
+    /// Where an interview item keeps the follow-up written for one of its questions.
+    pub fn follow_up(question_id: &str) -> String {
+        format!("{FOLLOW_UP_PREFIX}{question_id}")
+    }
+
+    /// Whether an answered question's evaluation is still to settle (`true`), so it may still
+    /// bring a follow-up.
+    pub fn awaiting_evaluation(question_id: &str) -> String {
+        format!("{AWAITING_PREFIX}{question_id}")
     }
 }
 

@@ -67,17 +67,26 @@ impl<L: Copy> Default for Transaction<L> {
     }
 }
 
-/// Every item of a user's partition under a prefix, decoded, newest first (ids sort by time).
+/// Every item of a user's partition under a prefix, newest first (ids sort by time).
+pub(crate) async fn newest_first_items(
+    store: &dyn ItemStore,
+    user_id: &str,
+    prefix: &str,
+) -> Result<Vec<crate::ports::Item>, StoreError> {
+    let query = crate::ports::Query {
+        descending: true,
+        ..crate::ports::Query::prefix(layout::user_partition(user_id), prefix)
+    };
+    crate::ports::item_store::query_every_page(store, query).await
+}
+
+/// Every item of a user's partition under a prefix, decoded, newest first.
 pub(crate) async fn newest_first<T: serde::de::DeserializeOwned>(
     store: &dyn ItemStore,
     user_id: &str,
     prefix: &str,
 ) -> Result<Vec<T>, StoreError> {
-    let query = crate::ports::Query {
-        descending: true,
-        ..crate::ports::Query::prefix(layout::user_partition(user_id), prefix)
-    };
-    crate::ports::item_store::query_every_page(store, query)
+    newest_first_items(store, user_id, prefix)
         .await?
         .into_iter()
         .map(crate::ports::Item::decode)

@@ -164,6 +164,8 @@ export default {
   'report.shown.weak': 'not shown yet',
   'report.shown.pending': 'evaluation pending',
   'report.shown.not_asked': 'not asked',
+  'newInterview.followUps': 'Follow-up questions',
+  'interview.followUpOf': 'Follow-up on question {n}',
   'newInterview.title': 'New interview',
   'newInterview.sub': 'Choose the CV, the position and the language; the interview starts right away.',
   'newInterview.left': 'Interviews left: {left} of {total}.',

@@ -165,6 +165,8 @@ export default {
   'report.shown.weak': '아직 부족함',
   'report.shown.pending': '평가 대기 중',
   'report.shown.not_asked': '질문 없음',
+  'newInterview.followUps': '꼬리 질문',
+  'interview.followUpOf': '{n}번 질문의 꼬리 질문',
   'newInterview.title': '새 면접',
   'newInterview.sub': '이력서, 직무, 언어를 고르면 바로 면접이 시작됩니다.',
   'newInterview.left': '남은 면접: {total}회 중 {left}회.',

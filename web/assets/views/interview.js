@@ -75,11 +75,12 @@ export function InterviewScreen({ id }) {
             if (next.status === 'question' && !next.text) {
               // Listed as next but not written yet: wait as for pending.
             } else {
+              // Personal questions or follow-ups may have been written meanwhile: refresh the
+              // list first, so the question about to be shown is in it (the refresh would be
+              // cancelled once the wait ends).
+              const fresh = await getInterview(id, controller.signal).catch(() => null);
+              if (fresh) setIv(fresh);
               setCurrent(next);
-              if (next.status === 'question' || next.status === 'complete') {
-                // The personal questions are written: refresh their texts in the list.
-                getInterview(id, controller.signal).then(setIv, () => {});
-              }
               return;
             }
           }
@@ -221,7 +222,7 @@ export function InterviewScreen({ id }) {
         .filter((q) => answeredIds.includes(q.id))
         .map((q) => {
           const item = rep?.items.find((i) => i.question_id === q.id);
-          return html`<${Exchange} key=${q.id} question=${q} item=${item} sentText=${sent[q.id]}
+          return html`<${Exchange} key=${q.id} question=${q} questions=${iv.questions} item=${item} sentText=${sent[q.id]}
             number=${iv.questions.indexOf(q) + 1} total=${total} lang=${iv.lang} />`;
         })}
       ${current.status === 'question'
@@ -257,17 +258,33 @@ export function InterviewScreen({ id }) {
 }
 
 /**
+ * What the interviewer's message is: which question of how many (or which one a follow-up
+ * follows), its kind and its topic or competency.
+ * @param {QuestionView | CurrentQuestion} question
+ * @param {QuestionView[]} questions
+ * @param {number} number
+ * @param {number} total
+ */
+function questionHeading(question, questions, number, total) {
+  const which = question.follows
+    ? t('interview.followUpOf', { n: questions.findIndex((q) => q.id === question.follows) + 1 })
+    : t('interview.questionOf', { n: number, total });
+  const about = question.topic ? ` · ${tv('topic', question.topic)}` : question.competency ? ` · ${tv('competency', question.competency)}` : '';
+  return `${which} · ${tv('kind', question.kind)}${about}`;
+}
+
+/**
  * One answered question: the interviewer's message, the answer, and its evaluation once it
  * arrives.
- * @param {{ question: QuestionView, item: ReportItem | undefined, sentText: string | undefined, number: number, total: number, lang: string }} props
+ * @param {{ question: QuestionView, questions: QuestionView[], item: ReportItem | undefined, sentText: string | undefined, number: number, total: number, lang: string }} props
  */
-function Exchange({ question, item, sentText, number, total, lang }) {
+function Exchange({ question, questions, item, sentText, number, total, lang }) {
   const text = item?.question ?? question.text ?? '';
   const answer = item?.answer ?? sentText ?? '';
   const status = item?.status ?? 'pending';
   return html`<li class="exchange">
     <div class="msg msg-interviewer">
-      <p class="msg-who">${t('interview.questionOf', { n: number, total })} · ${tv('kind', question.kind)}${question.topic ? ` · ${tv('topic', question.topic)}` : ''}${question.competency ? ` · ${tv('competency', question.competency)}` : ''}</p>
+      <p class="msg-who">${questionHeading(question, questions, number, total)}</p>
       <div class="bubble" lang=${lang}>${text}</div>
     </div>
     <div class="msg msg-candidate">
@@ -292,6 +309,7 @@ function Exchange({ question, item, sentText, number, total, lang }) {
  *   onSent: (qid: string, text: string) => void, onConflict: () => void, onPending: () => void }} props
  */
 function Asking({ interview, question, number, total, timerLimit, onSent, onConflict, onPending }) {
+  const questions = interview.questions;
   const key = draftKey(interview.id, question.id);
   const [draft, setDraft] = useState(() => store.get(key) ?? '');
   const [error, setError] = useState(/** @type {string | null} */ (null));
@@ -379,7 +397,7 @@ function Asking({ interview, question, number, total, timerLimit, onSent, onConf
   const questionTextId = `q-text-${question.id}`;
   return html`<li class="exchange exchange-current">
     <div class="msg msg-interviewer">
-      <p class="msg-who">${t('interview.questionOf', { n: number, total })} · ${tv('kind', question.kind)}${question.topic ? ` · ${tv('topic', question.topic)}` : ''}${question.competency ? ` · ${tv('competency', question.competency)}` : ''}</p>
+      <p class="msg-who">${questionHeading(question, questions, number, total)}</p>
       <div class="bubble bubble-question" id=${questionTextId} lang=${lang}>${question.text}</div>
     </div>
     <form class="answer-form" onSubmit=${(/** @type {Event} */ e) => {

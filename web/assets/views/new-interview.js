@@ -19,6 +19,7 @@ const COUNTS = /** @type {const} */ ([
   { key: 'technical', min: 1, max: 10, initial: 3 },
   { key: 'behavioral', min: 0, max: 5, initial: 2 },
   { key: 'personal', min: 0, max: 5, initial: 5 },
+  { key: 'follow_ups', min: 0, max: 5, initial: 3 },
 ]);
 
 /** @param {{ lang: string }} props */
@@ -31,7 +32,7 @@ export function NewInterviewScreen({ lang }) {
   const [jobId, setJobId] = useState('');
   const [position, setPosition] = useState(/** @type {Position} */ (/** @type {any} */ (store.get('cyi.position')) || 'be'));
   const [ivLang, setIvLang] = useState(/** @type {Lang} */ (lang === 'ko' ? 'ko' : 'en'));
-  const [counts, setCounts] = useState({ technical: '3', behavioral: '2', personal: '5' });
+  const [counts, setCounts] = useState({ technical: '3', behavioral: '2', personal: '5', follow_ups: '3' });
   const [errors, setErrors] = useState(/** @type {Record<string, string>} */ ({}));
   const [error, setError] = useState(/** @type {{ title?: string, text: string } | null} */ (null));
   const [busy, setBusy] = useState(false);
@@ -80,6 +81,7 @@ export function NewInterviewScreen({ lang }) {
         technical: numbers.technical,
         behavioral: numbers.behavioral,
         personal: numbers.personal,
+        follow_ups: numbers.follow_ups,
         job_id: jobId || null,
       });
       navigate(`#/interviews/${encodeURIComponent(interview.id)}`);
@@ -162,7 +164,7 @@ export function NewInterviewScreen({ lang }) {
             <div class="count-grid">
               ${COUNTS.map(
                 ({ key, min, max }) => html`<div class=${errors[key] ? 'field has-error' : 'field'}>
-                  <label for=${`iv-${key}`}>${tv('kind.plural', key)}</label>
+                  <label for=${`iv-${key}`}>${key === 'follow_ups' ? t('newInterview.followUps') : tv('kind.plural', key)}</label>
                   <p class="hint" id=${`iv-${key}-hint`}>${t('newInterview.countRange', { min, max })}</p>
                   <input id=${`iv-${key}`} type="number" inputMode="numeric" min=${min} max=${max} step="1" value=${counts[key]}
                     aria-invalid=${errors[key] ? 'true' : undefined}

@@ -181,10 +181,12 @@ export function ReportScreen({ id, lang: uiLang }) {
       <h2 id="questions-title">${t('report.questions')}</h2>
       <ol class="report-items">
         ${rep.items.map(
-          (item, i) => html`<li class="card report-item" key=${item.question_id}>
+          (item, i) => html`<li class=${item.follows ? 'card report-item report-follow-up' : 'card report-item'} key=${item.question_id}>
             <div class="item-head">
               <p class="item-meta">
-                ${t('interview.questionOf', { n: i + 1, total: rep.items.length })} · ${tv('kind', item.kind)}
+                ${item.follows
+                  ? t('interview.followUpOf', { n: rep.items.findIndex((other) => other.question_id === item.follows) + 1 })
+                  : t('interview.questionOf', { n: i + 1, total: rep.items.length })} · ${tv('kind', item.kind)}
                 ${item.topic ? ` · ${tv('topic', item.topic)}` : ''}${item.competency ? ` · ${tv('competency', item.competency)}` : ''}
               </p>
               ${item.status === 'pending' ? html`<${Badge} tone="progress">${t('eval.pending')}<//>` : null}

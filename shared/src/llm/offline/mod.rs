@@ -4,6 +4,7 @@
 //! rubric, or the criteria) the answer covers, with the missed points listed (`grader`).
 //! Instructions inside an answer are just words to it, so they earn nothing.
 
+mod follow_ups;
 mod grader;
 mod questions;
 
@@ -12,6 +13,7 @@ use async_trait::async_trait;
 use crate::domain::evaluation::{
     Evaluation, EvaluationRequest, LlmError, PersonalQuestion, PersonalQuestionsRequest,
 };
+use crate::domain::follow_up::{FollowUp, FollowUpRequest};
 use crate::ports::Llm;
 pub use questions::{CvFacts, cv_facts};
 
@@ -31,5 +33,9 @@ impl Llm for OfflineLlm {
 
     async fn evaluate(&self, request: &EvaluationRequest) -> Result<Evaluation, LlmError> {
         Ok(grader::grade(request))
+    }
+
+    async fn follow_up(&self, request: &FollowUpRequest) -> Result<FollowUp, LlmError> {
+        Ok(follow_ups::write(request))
     }
 }
