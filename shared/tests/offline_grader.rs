@@ -1,16 +1,60 @@
-//! The offline grader on a labeled set: for bank questions, an excellent, a partial, a wrong
-//! and an off-topic answer, and one that only tries to instruct the grader. The grader must
-//! order excellent > partial > wrong and off-topic, and never reward the injection. Prints
-//! the share of correctly ordered pairs.
+//! The offline grader on labeled answers to bank questions.
+//!
+//! `the_offline_grader_orders_answers_and_ignores_injections`: for a few questions, an
+//! excellent, a partial, a wrong and an off-topic answer, one that only tries to instruct the
+//! grader and one that only says the question back. The grader must order excellent >
+//! partial > wrong and off-topic, and reward neither the injection nor the echo.
+//!
+//! `graded_answers_rank_as_reviewers_rank_them`: the labeled set in `data/grader-labels.json`
+//! (at least 40 answers per language over at least 10 questions, each labeled excellent,
+//! partial, wrong or off-topic), graded through `OfflineLlm::evaluate`. It prints, per
+//! language, the pairwise order agreement: over every pair of answers to the same question
+//! whose labels differ (excellent > partial > wrong > off-topic), the share the grader orders
+//! the same way by score. A tie counts as half a pair: the grader did not contradict the
+//! labels, but did not tell the two apart either. Pairs of answers to different questions are
+//! left out, since scores of different questions are not on one scale (their key points differ
+//! in number and length). The agreement must reach 0.85 in each language, and on every
+//! question the mean score must order excellent > partial > wrong.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
 
 use cyi_shared::domain::Lang;
 use cyi_shared::domain::QuestionKind;
-use cyi_shared::domain::bank::Bank;
-use cyi_shared::domain::evaluation::{EvaluationRequest, validate_evaluation};
+use cyi_shared::domain::bank::{Bank, TechnicalQuestion};
+use cyi_shared::domain::evaluation::{Evaluation, EvaluationRequest, validate_evaluation};
 use cyi_shared::llm::offline::OfflineLlm;
 use cyi_shared::ports::Llm;
+
+fn repository_file(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+fn bank() -> Bank {
+    Bank::read_dir(&repository_file("../bank")).unwrap()
+}
+
+/// Grades an answer to a technical bank question the way the worker does, checking that the
+/// evaluation meets the rules every grader's must.
+async fn grade(question: &TechnicalQuestion, lang: Lang, answer: &str) -> Evaluation {
+    let text = question.text(lang);
+    let request = EvaluationRequest {
+        lang,
+        kind: QuestionKind::Technical,
+        question: text.text.clone(),
+        answer: answer.to_owned(),
+        example_answer: Some(text.example_answer.clone()),
+        key_points: text.key_points.clone(),
+        competency: None,
+        criteria: vec![],
+    };
+    let evaluation = OfflineLlm.evaluate(&request).await.unwrap();
+    validate_evaluation(&evaluation, &request).unwrap();
+    assert_eq!(evaluation.grader, "offline");
+    evaluation
+}
 
 struct Labeled {
     id: &'static str,
@@ -65,31 +109,11 @@ const SET: &[Labeled] = &[
 
 #[tokio::test]
 async fn the_offline_grader_orders_answers_and_ignores_injections() {
-    let bank = Bank::read_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../bank")).unwrap();
-    let llm = OfflineLlm;
+    let bank = bank();
     let (mut ordered, mut pairs) = (0, 0);
     for case in SET {
         let question = bank.technical.iter().find(|q| q.id == case.id).unwrap();
-        let text = question.text(case.lang);
-        let grade = |answer: &str| {
-            let request = EvaluationRequest {
-                lang: case.lang,
-                kind: QuestionKind::Technical,
-                question: text.text.clone(),
-                answer: answer.to_owned(),
-                example_answer: Some(text.example_answer.clone()),
-                key_points: text.key_points.clone(),
-                competency: None,
-                criteria: vec![],
-            };
-            let llm = &llm;
-            async move {
-                let evaluation = llm.evaluate(&request).await.unwrap();
-                validate_evaluation(&evaluation, &request).unwrap();
-                assert_eq!(evaluation.grader, "offline");
-                evaluation
-            }
-        };
+        let grade = |answer| grade(question, case.lang, answer);
         let (off_topic, injection) = match case.lang {
             Lang::En => (OFF_TOPIC, INJECTION),
             Lang::Ko => (OFF_TOPIC_KO, INJECTION_KO),
@@ -99,6 +123,8 @@ async fn the_offline_grader_orders_answers_and_ignores_injections() {
         let wrong = grade(case.wrong).await;
         let off = grade(off_topic).await;
         let injected = grade(injection).await;
+        let question_text = &question.text(case.lang).text;
+        let echoed = grade(&format!("{question_text} {question_text} {question_text}")).await;
         println!(
             "{} ({:?}): excellent {} partial {} wrong {} off-topic {} injection {}",
             case.id,
@@ -140,6 +166,12 @@ async fn the_offline_grader_orders_answers_and_ignores_injections() {
             injected.score
         );
         assert!(injected.key_points_covered.is_empty());
+        assert!(
+            echoed.score <= 2 && echoed.key_points_covered.is_empty(),
+            "{}: the question said back scored {}",
+            case.id,
+            echoed.score
+        );
         assert!(!partial.key_points_missed.is_empty());
         assert!(excellent.key_points_missed.len() < partial.key_points_missed.len());
         if case.lang == Lang::Ko {
@@ -157,4 +189,151 @@ async fn the_offline_grader_orders_answers_and_ignores_injections() {
         100.0 * ordered as f64 / pairs as f64
     );
     assert_eq!(ordered, pairs);
+}
+
+/// How a reviewer ranks an answer; declared worst first, so the derived order is the rank.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Label {
+    OffTopic,
+    Wrong,
+    Partial,
+    Excellent,
+}
+
+/// The file: a `description` for its readers, and the answers.
+#[derive(Deserialize)]
+struct LabeledSet {
+    answers: Vec<LabeledAnswer>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LabeledAnswer {
+    question: String,
+    lang: Lang,
+    label: Label,
+    answer: String,
+}
+
+/// The label and score of each answer to a question, by question id.
+type GradedByQuestion<'a> = BTreeMap<&'a str, Vec<(Label, u8)>>;
+
+/// Over the pairs of differently labeled answers: how many the scores order as the labels do
+/// (a tie counting as half), and how many pairs there are.
+fn pairwise_agreement(graded: &[(Label, u8)]) -> (f64, usize) {
+    let (mut agreeing, mut pairs) = (0.0, 0);
+    for (i, (label_a, score_a)) in graded.iter().enumerate() {
+        for (label_b, score_b) in &graded[i + 1..] {
+            if label_a == label_b {
+                continue;
+            }
+            pairs += 1;
+            agreeing += match score_a.cmp(score_b) {
+                std::cmp::Ordering::Equal => 0.5,
+                order if order == label_a.cmp(label_b) => 1.0,
+                _ => 0.0,
+            };
+        }
+    }
+    (agreeing, pairs)
+}
+
+fn mean(scores: &[u8]) -> f64 {
+    scores.iter().map(|s| f64::from(*s)).sum::<f64>() / scores.len().max(1) as f64
+}
+
+#[tokio::test]
+async fn graded_answers_rank_as_reviewers_rank_them() {
+    let text = std::fs::read_to_string(repository_file("tests/data/grader-labels.json")).unwrap();
+    let set: LabeledSet = serde_json::from_str(&text).unwrap();
+    let bank = bank();
+    let mut graded: BTreeMap<Lang, GradedByQuestion> = BTreeMap::new();
+    for labeled in &set.answers {
+        let question = bank
+            .technical
+            .iter()
+            .find(|q| q.id == labeled.question)
+            .unwrap_or_else(|| panic!("{} is not a bank question", labeled.question));
+        let evaluation = grade(question, labeled.lang, &labeled.answer).await;
+        if labeled.label == Label::OffTopic {
+            assert!(
+                evaluation.score <= 2 && evaluation.key_points_covered.is_empty(),
+                "{} ({}): an off-topic answer scored {} covering {:?}",
+                labeled.question,
+                labeled.lang.as_str(),
+                evaluation.score,
+                evaluation.key_points_covered
+            );
+        }
+        graded
+            .entry(labeled.lang)
+            .or_default()
+            .entry(&labeled.question)
+            .or_default()
+            .push((labeled.label, evaluation.score));
+    }
+
+    let mut failures = Vec::new();
+    for lang in [Lang::En, Lang::Ko] {
+        let questions = graded.get(&lang).cloned().unwrap_or_default();
+        let answers: usize = questions.values().map(Vec::len).sum();
+        assert!(
+            answers >= 40 && questions.len() >= 10,
+            "{}: {answers} answers over {} questions",
+            lang.as_str(),
+            questions.len()
+        );
+        let (mut agreeing, mut pairs) = (0.0, 0);
+        for (id, answers) in &questions {
+            let (question_agreeing, question_pairs) = pairwise_agreement(answers);
+            agreeing += question_agreeing;
+            pairs += question_pairs;
+            let means: BTreeMap<Label, f64> = [
+                Label::Excellent,
+                Label::Partial,
+                Label::Wrong,
+                Label::OffTopic,
+            ]
+            .into_iter()
+            .map(|label| {
+                let scores: Vec<u8> = answers
+                    .iter()
+                    .filter(|(l, _)| *l == label)
+                    .map(|(_, s)| *s)
+                    .collect();
+                assert!(!scores.is_empty(), "{id}: no {label:?} answer");
+                (label, mean(&scores))
+            })
+            .collect();
+            println!(
+                "{id} ({}): excellent {:.1} partial {:.1} wrong {:.1} off-topic {:.1}",
+                lang.as_str(),
+                means[&Label::Excellent],
+                means[&Label::Partial],
+                means[&Label::Wrong],
+                means[&Label::OffTopic]
+            );
+            if !(means[&Label::Excellent] > means[&Label::Partial]
+                && means[&Label::Partial] > means[&Label::Wrong])
+            {
+                failures.push(format!(
+                    "{id} ({}): mean scores do not order excellent > partial > wrong",
+                    lang.as_str()
+                ));
+            }
+        }
+        let agreement = agreeing / pairs as f64;
+        println!(
+            "{}: pairwise order agreement {agreement:.3} ({agreeing} of {pairs} pairs, ties as half)",
+            lang.as_str()
+        );
+        if agreement < 0.85 {
+            failures.push(format!(
+                "{}: pairwise order agreement {agreement:.3} is under 0.85",
+                lang.as_str()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -1,48 +1,26 @@
 //! Grading by coverage: an answer's terms against the key points, the rubric's STAR cues or
-//! the criteria. Terms are stems, so endings and Korean particles do not hide a word.
+//! the criteria. Terms are stems matched with their synonyms (see `terms`), so endings,
+//! Korean particles and everyday paraphrases do not hide a point.
+//!
+//! A technical answer is scored on four dimensions: completeness (how much of each key point
+//! it covers), accuracy (whether it joins its terms as the example answer and key points do,
+//! rather than in claims of its own), depth (how much of the example answer's substance it
+//! reaches) and clarity (how many of its sentences make a point).
 
 use std::collections::BTreeSet;
 
 use super::GRADER;
+use super::terms::{Lookup, Term, denies, says_no, terms};
 use crate::domain::evaluation::{DimensionScore, Evaluation, EvaluationRequest, Star};
 use crate::domain::text::{is_hangul, truncate};
 use crate::domain::{Lang, QuestionKind};
 
-const STOPWORDS: &[&str] = &[
-    "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "its", "use", "uses",
-    "used", "with", "that", "this", "from", "into", "than", "then", "them", "they", "their",
-    "there", "when", "what", "which", "while", "where", "will", "would", "should", "could",
-    "about", "each", "other", "only", "more", "most", "such", "like", "also", "because", "over",
-    "both", "have", "has", "had", "been", "being", "were", "was", "does", "did", "doing", "your",
-    "our", "how", "why", "who", "one", "two", "way", "ways", "make", "makes", "via", "per",
-];
-
-/// The comparable form of a word: lowercase; English cut to a 5-letter stem; Korean cut to
-/// its first two syllables, which drops the particles and endings glued to a word
-/// (인덱스는, 인덱스를 → 인덱).
-fn stem(word: &str) -> Option<String> {
-    let word = word.to_lowercase();
-    if word.chars().any(is_hangul) {
-        return (word.chars().count() >= 2).then(|| word.chars().take(2).collect());
-    }
-    if word.chars().count() < 3 || STOPWORDS.contains(&word.as_str()) {
-        return None;
-    }
-    Some(word.chars().take(5).collect())
-}
-
-fn terms(text: &str) -> BTreeSet<String> {
-    text.split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
-        .filter_map(stem)
-        .collect()
-}
-
-/// The share of `wanted` terms found in `have`.
-fn coverage(wanted: &BTreeSet<String>, have: &BTreeSet<String>) -> f64 {
+/// The share of `wanted` terms the text mentions.
+fn coverage(wanted: &BTreeSet<Term>, text: &Lookup) -> f64 {
     if wanted.is_empty() {
         return 0.0;
     }
-    wanted.iter().filter(|t| have.contains(*t)).count() as f64 / wanted.len() as f64
+    wanted.iter().filter(|t| text.mentions(t)).count() as f64 / wanted.len() as f64
 }
 
 fn to_score(fraction: f64, max: u8) -> u8 {
@@ -57,11 +35,21 @@ fn sentences(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Up to three sentences of the answer that contain what was looked for.
-fn evidence(answer: &str, wanted: &BTreeSet<String>) -> Vec<String> {
+/// The sentences of the answer that say something looked for.
+fn on_point_sentences<'a>(answer: &'a str, wanted: &BTreeSet<Term>) -> Vec<&'a str> {
     sentences(answer)
         .into_iter()
-        .filter(|s| terms(s).iter().any(|t| wanted.contains(t)))
+        .filter(|s| {
+            let sentence = Lookup::new(s);
+            wanted.iter().any(|t| sentence.mentions(t))
+        })
+        .collect()
+}
+
+/// Up to three sentences of the answer that contain what was looked for.
+fn evidence(answer: &str, wanted: &BTreeSet<Term>) -> Vec<String> {
+    on_point_sentences(answer, wanted)
+        .into_iter()
         .take(3)
         .map(|s| truncate(s, 300))
         .collect()
@@ -84,50 +72,117 @@ fn length_factor(answer: &str) -> f64 {
 
 /// The terms of a key point that show knowledge: words the question itself uses are left
 /// out, since repeating the question earns nothing.
-fn evidence_terms(point: &str, question: &BTreeSet<String>) -> BTreeSet<String> {
+fn evidence_terms(point: &str, question: &Lookup) -> BTreeSet<Term> {
     let all = terms(point);
-    let specific: BTreeSet<String> = all.difference(question).cloned().collect();
+    let specific: BTreeSet<Term> = all
+        .iter()
+        .filter(|t| !question.mentions(t))
+        .cloned()
+        .collect();
     if specific.is_empty() { all } else { specific }
 }
 
+/// How far what the answer says agrees with the reference (the example answer's sentences
+/// and the key points), from 0 to 1: of the pairs of terms that share a sentence of the
+/// answer, the share that also share a sentence of the reference. A wrong answer uses the
+/// subject's words too, but joins them in claims the reference does not make. Words of the
+/// question count for nothing, and a few pairs prove little, so the share is taken over at
+/// least `PAIRS_TO_TRUST` of them.
+fn agreement(answer: &str, reference: &[Lookup], question: &Lookup) -> f64 {
+    const PAIRS_TO_TRUST: usize = 10;
+    // A strong answer in its own words shares about one pair in five with the reference; the
+    // rest is its own phrasing.
+    const PAIRS_SHARED_BY_STRONG_ANSWERS: f64 = 0.2;
+    let (mut pairs, mut shared) = (0, 0);
+    for sentence in sentences(answer) {
+        // For each term, the reference sentences that mention it.
+        let places: Vec<BTreeSet<usize>> = terms(sentence)
+            .into_iter()
+            .filter(|t| !question.mentions(t))
+            .map(|t| {
+                (0..reference.len())
+                    .filter(|at| reference[*at].mentions(&t))
+                    .collect()
+            })
+            .collect();
+        for (i, first) in places.iter().enumerate() {
+            for second in &places[i + 1..] {
+                pairs += 1;
+                if !first.is_disjoint(second) {
+                    shared += 1;
+                }
+            }
+        }
+    }
+    let share = shared as f64 / pairs.max(PAIRS_TO_TRUST) as f64;
+    (share / PAIRS_SHARED_BY_STRONG_ANSWERS).min(1.0)
+}
+
 fn grade_technical(request: &EvaluationRequest) -> Evaluation {
-    let answer_terms = terms(&request.answer);
-    let question_terms = terms(&request.question);
+    let answer = Lookup::new(&request.answer);
+    // A key point that denies something ("never store plain text") is met by saying no, not
+    // by recommending the thing: its words count only in sentences that say no.
+    let answer_saying_no = Lookup::new(
+        &sentences(&request.answer)
+            .into_iter()
+            .filter(|s| says_no(s))
+            .collect::<Vec<_>>()
+            .join(". "),
+    );
+    let question = Lookup::new(&request.question);
     let mut covered = Vec::new();
     let mut missed = Vec::new();
     let mut all_wanted = BTreeSet::new();
-    let mut touched = 0.0;
+    let mut credit = 0.0;
     for point in &request.key_points {
-        let wanted = evidence_terms(point, &question_terms);
+        let wanted = evidence_terms(point, &question);
         all_wanted.extend(wanted.iter().cloned());
-        let share = coverage(&wanted, &answer_terms);
-        // A single stray word in common is noise, not knowledge of the point.
-        if share >= 0.34 {
-            touched += share;
-        }
+        let source = if denies(point) {
+            &answer_saying_no
+        } else {
+            &answer
+        };
+        let found = wanted.iter().filter(|t| source.mentions(t)).count();
+        let share = found as f64 / wanted.len().max(1) as f64;
+        // Half of a point's words in the answer covers it. Fewer earn part of it, but a single
+        // stray word in common is noise, not knowledge of the point.
         if share >= 0.5 {
             covered.push(point.clone());
+            credit += 1.0;
         } else {
             missed.push(point.clone());
+            if found >= 2 {
+                credit += share * 2.0;
+            }
         }
     }
-    let total = request.key_points.len().max(1) as f64;
-    let completeness = covered.len() as f64 / total;
-    let accuracy = touched / total;
-    let length = length_factor(&request.answer);
-    let example_terms: BTreeSet<String> = request
+    let mut reference: Vec<Lookup> = request
         .example_answer
         .as_deref()
-        .map(|e| terms(e).difference(&question_terms).cloned().collect())
+        .map(sentences)
+        .unwrap_or_default()
+        .into_iter()
+        .map(Lookup::new)
+        .collect();
+    reference.extend(request.key_points.iter().map(|p| Lookup::new(p)));
+    let accuracy = agreement(&request.answer, &reference, &question);
+    let completeness = credit / request.key_points.len().max(1) as f64;
+    let length = length_factor(&request.answer);
+    let example_terms: BTreeSet<Term> = request
+        .example_answer
+        .as_deref()
+        .map(|e| {
+            terms(e)
+                .into_iter()
+                .filter(|t| !question.mentions(t))
+                .collect()
+        })
         .unwrap_or_default();
-    let depth = (coverage(&example_terms, &answer_terms) * 2.0).min(1.0);
-    let sentence_count = sentences(&request.answer).len();
-    let clarity = if accuracy == 0.0 {
-        0.0
-    } else {
-        (sentence_count as f64 / 3.0).min(1.0)
-    };
-    let overall = (0.35 * accuracy + 0.4 * completeness + 0.15 * depth + 0.1 * clarity) * length;
+    let depth = (coverage(&example_terms, &answer) * 2.0).min(1.0);
+    // A clear answer makes its points in sentences of their own: count those on a key point.
+    let sentences_on_points = on_point_sentences(&request.answer, &all_wanted).len();
+    let clarity = (sentences_on_points as f64 / 3.0).min(1.0);
+    let overall = (0.3 * accuracy + 0.4 * completeness + 0.2 * depth + 0.1 * clarity) * length;
     let dimensions = vec![
         dimension("accuracy", accuracy, None),
         dimension("completeness", completeness, None),
@@ -291,7 +346,7 @@ fn grade_behavioral(request: &EvaluationRequest) -> Evaluation {
         (Lang::Ko, true) => "STAR 구조를 잘 따랐습니다. 결과를 수치로 보여주고, 다시 한다면 무엇을 다르게 할지 덧붙여 보세요.".to_owned(),
         (Lang::Ko, false) => format!("STAR(상황·과제·행동·결과) 구조로 답해 보세요. 부족한 부분: {}.", missing.iter().map(|m| star_korean(m)).collect::<Vec<_>>().join(", ")),
     };
-    let wanted: BTreeSet<String> = STAR_CUES
+    let wanted: BTreeSet<Term> = STAR_CUES
         .iter()
         .flat_map(|(_, cues)| cues.iter().flat_map(|c| terms(c)))
         .collect();
@@ -322,7 +377,7 @@ fn star_korean(part: &str) -> &'static str {
 }
 
 fn grade_personal(request: &EvaluationRequest) -> Evaluation {
-    let answer_terms = terms(&request.answer);
+    let answer = Lookup::new(&request.answer);
     let length = length_factor(&request.answer);
     let mut dimensions = Vec::new();
     let mut wanted_all = BTreeSet::new();
@@ -330,7 +385,7 @@ fn grade_personal(request: &EvaluationRequest) -> Evaluation {
     for criterion in &request.criteria {
         let wanted = terms(&format!("{} {}", criterion.keyword, criterion.description));
         wanted_all.extend(wanted.iter().cloned());
-        let fraction = (coverage(&wanted, &answer_terms) * 2.0).min(1.0) * length;
+        let fraction = (coverage(&wanted, &answer) * 2.0).min(1.0) * length;
         total += fraction;
         let reason = match request.lang {
             Lang::En => format!(
@@ -374,9 +429,54 @@ fn grade_personal(request: &EvaluationRequest) -> Evaluation {
 mod tests {
     use super::*;
 
+    fn technical(lang: Lang, question: &str, key_point: &str, answer: &str) -> Evaluation {
+        grade(&EvaluationRequest {
+            lang,
+            kind: QuestionKind::Technical,
+            question: question.into(),
+            answer: answer.into(),
+            example_answer: None,
+            key_points: vec![key_point.into()],
+            competency: None,
+            criteria: vec![],
+        })
+    }
+
     #[test]
-    fn korean_particles_do_not_hide_words() {
-        assert_eq!(terms("인덱스를 사용하면"), terms("인덱스는 사용했다"));
-        assert!(terms("트랜잭션은").contains("트랜"));
+    fn a_point_said_in_other_words_is_covered() {
+        let evaluation = technical(
+            Lang::Ko,
+            "CAS(compare-and-swap)란 무엇인가요?",
+            "CAS는 값이 기대값과 같을 때만 원자적으로 갱신한다",
+            "메모리에 있는 값이 예상한 값과 일치할 때에만 새 값으로 바꿔 줍니다.",
+        );
+        assert_eq!(evaluation.key_points_covered.len(), 1, "{evaluation:?}");
+        let evaluation = technical(
+            Lang::En,
+            "What is a database index?",
+            "Writes get slower because every index must be maintained",
+            "Each insert or update has to modify the indexes too, so writing becomes slow.",
+        );
+        assert_eq!(evaluation.key_points_covered.len(), 1, "{evaluation:?}");
+    }
+
+    #[test]
+    fn a_point_that_forbids_something_is_not_met_by_recommending_it() {
+        let question = "How should a back-end store user passwords?";
+        let point = "Never plain text or reversible encryption";
+        let recommending = technical(
+            Lang::En,
+            question,
+            point,
+            "Use reversible encryption, or plain text behind a firewall.",
+        );
+        assert!(recommending.key_points_covered.is_empty());
+        let forbidding = technical(
+            Lang::En,
+            question,
+            point,
+            "Do not keep plain text, and avoid reversible encryption.",
+        );
+        assert_eq!(forbidding.key_points_covered.len(), 1);
     }
 }

@@ -1,12 +1,15 @@
 //! The offline model: deterministic, needs no key, and says what it is (`grader: offline`).
 //! Questions are grounded in the skills, employers and achievements found in the CV
 //! (`questions`); scores come from how much of the example answer's key points (or the
-//! rubric, or the criteria) the answer covers, with the missed points listed (`grader`).
+//! rubric, or the criteria) the answer covers, with the missed points listed (`grader`),
+//! comparing texts on stems and synonyms in English and Korean (`terms`, `synonyms`).
 //! Instructions inside an answer are just words to it, so they earn nothing.
 
 mod follow_ups;
 mod grader;
 mod questions;
+mod synonyms;
+mod terms;
 
 use async_trait::async_trait;
 
