@@ -79,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
 
     let worker = tokio::spawn(cyi_worker::consume(
         services.clone(),
-        Arc::clone(&parts.queue) as _,
+        Arc::clone(&services.queue),
     ));
     let app = cyi_infra::app(services, Some(&parts), &config.cors_allowed_origins);
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
