@@ -111,18 +111,22 @@ impl SqliteJobQueue {
                         )?;
                         continue;
                     }
+                    // A dead letter's count stays the tries it had.
+                    let receive_count = match queue {
+                        Queue::Live => receive_count + 1,
+                        Queue::Dead => receive_count,
+                    };
                     let receipt = uuid::Uuid::new_v4().to_string();
                     tx.execute(
-                        "UPDATE messages SET receive_count = receive_count + 1,
-                             visible_at_ms = ?2, receipt = ?3
+                        "UPDATE messages SET receive_count = ?2, visible_at_ms = ?3, receipt = ?4
                          WHERE seq = ?1",
-                        params![seq, hidden_until, receipt],
+                        params![seq, receive_count, hidden_until, receipt],
                     )?;
                     deliveries.push(Delivery {
                         message_id,
                         receipt,
                         body,
-                        receive_count: receive_count + 1,
+                        receive_count,
                     });
                 }
             }
@@ -207,7 +211,7 @@ impl JobQueue for SqliteJobQueue {
     }
 
     /// As SQS's dead-letter queue: what is received stays there, hidden for the visibility
-    /// timeout.
+    /// timeout. Its receive count is the tries the message had before it moved.
     async fn receive_dead_letters(&self, max: usize) -> Result<Vec<Delivery>, QueueError> {
         self.take_visible(Queue::Dead, max.clamp(1, MAX_BATCH))
             .await
@@ -263,6 +267,7 @@ mod tests {
             "the stale receipt left the message in place"
         );
         assert_eq!(letters[0].message_id, second[0].message_id);
+        assert_eq!(letters[0].receive_count, 2);
         assert!(
             queue.receive_dead_letters(10).await.unwrap().is_empty(),
             "a received dead letter is hidden for the visibility timeout"
