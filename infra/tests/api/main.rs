@@ -11,3 +11,4 @@ mod interview;
 mod legacy_import;
 mod llm_jobs;
 mod local_host;
+mod watch;
