@@ -96,13 +96,16 @@ impl SqliteJobQueue {
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let hidden_until = now + settings.visibility_timeout.as_millis() as i64;
             let mut deliveries = Vec::new();
-            // Each pass delivers or dead-letters what it read, so the next reads newer ones.
+            // Passes go on past the messages already handled: those a pass dead-letters leave
+            // room in the batch, and one handled stays out of it even with no visibility timeout.
+            let mut after = 0;
             while deliveries.len() < max {
-                let candidates = visible(&tx, queue, now, max - deliveries.len())?;
+                let candidates = visible(&tx, queue, now, after, max - deliveries.len())?;
                 if candidates.is_empty() {
                     break;
                 }
                 for (seq, message_id, body, receive_count) in candidates {
+                    after = seq;
                     if matches!(queue, Queue::Live) && receive_count >= settings.max_receives {
                         tx.execute(
                             "UPDATE messages SET queue = ?2, visible_at_ms = ?3, receipt = NULL
@@ -137,19 +140,21 @@ impl SqliteJobQueue {
     }
 }
 
-/// The oldest visible messages of a queue: sequence, id, body, receives so far.
+/// The oldest visible messages of a queue sent after `after`: sequence, id, body, receives so
+/// far.
 fn visible(
     connection: &Connection,
     queue: Queue,
     now: i64,
+    after: i64,
     limit: usize,
 ) -> rusqlite::Result<Vec<(i64, String, String, u32)>> {
     let mut statement = connection.prepare_cached(
         "SELECT seq, id, body, receive_count FROM messages
-         WHERE queue = ?1 AND visible_at_ms <= ?2 ORDER BY seq LIMIT ?3",
+         WHERE queue = ?1 AND visible_at_ms <= ?2 AND seq > ?3 ORDER BY seq LIMIT ?4",
     )?;
     statement
-        .query_map(params![queue as i64, now, limit as i64], |row| {
+        .query_map(params![queue as i64, now, after, limit as i64], |row| {
             Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
         })?
         .collect()
@@ -246,6 +251,22 @@ mod tests {
         receiver.delete(&received[0].receipt).await.unwrap();
         tokio::time::sleep(Duration::from_millis(400)).await;
         assert!(sender.receive(10, Duration::ZERO).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn with_no_visibility_timeout_a_batch_holds_each_message_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = QueueSettings {
+            visibility_timeout: Duration::ZERO,
+            max_receives: 5,
+        };
+        let queue = SqliteJobQueue::open(&dir.path().join("jobs.sqlite3"), settings).unwrap();
+        queue.send_raw("a".into()).await.unwrap();
+        queue.send_raw("b".into()).await.unwrap();
+        let batch = queue.receive(10, Duration::ZERO).await.unwrap();
+        let bodies: Vec<&str> = batch.iter().map(|d| d.body.as_str()).collect();
+        assert_eq!(bodies, ["a", "b"]);
+        assert!(batch.iter().all(|d| d.receive_count == 1));
     }
 
     #[tokio::test]
