@@ -1,9 +1,11 @@
 //! Hosting outside Lambda: every function's routes in one server with the embedded adapters
-//! and the worker in process.
+//! and the worker in process; and the local event source that feeds the worker function under
+//! `cargo lambda watch` (`pump`).
 
 pub mod cost;
 pub mod counting;
 pub mod legacy;
+pub mod pump;
 
 use std::sync::Arc;
 
@@ -48,6 +50,22 @@ pub fn bank_summary(bank: &cyi_shared::domain::bank::Bank) -> String {
         bank.competencies.len()
     );
     out
+}
+
+/// Resolves when the process is asked to stop: Ctrl-C, or SIGTERM where there is one.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Every function's routes, without the shared layers.

@@ -147,3 +147,27 @@ fn every_route_of_the_api_is_in_the_template() {
         }
     }
 }
+
+/// `cargo lambda watch` routes production paths to functions by the workspace manifest's
+/// router: every path of the API document must be in it, or it answers 404 under watch.
+#[test]
+fn every_path_of_the_api_is_routed_under_watch() {
+    let manifest = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml"),
+    )
+    .unwrap();
+    let router = manifest
+        .split("[workspace.metadata.lambda.watch.router]")
+        .nth(1)
+        .expect("the workspace manifest has a watch router");
+    let routed: Vec<&str> = router
+        .lines()
+        .filter_map(|line| line.strip_prefix('"')?.split('"').next())
+        .collect();
+    for path in cyi_infra::openapi_document().paths.paths.keys() {
+        assert!(
+            routed.contains(&path.as_str()),
+            "{path} is not in [workspace.metadata.lambda.watch.router]"
+        );
+    }
+}

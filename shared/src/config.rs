@@ -77,10 +77,11 @@ where
 pub enum Backend {
     /// DynamoDB, S3 and SQS (endpoints overridable by `AWS_ENDPOINT_URL`).
     Aws(AwsResources),
-    /// A SQLite file and a directory under `data_dir`, jobs in process.
+    /// A SQLite file and a directory under `data_dir`, jobs in process or in a shared file.
     Embedded {
         data_dir: PathBuf,
         public_base_url: String,
+        job_queue: EmbeddedQueue,
     },
 }
 
@@ -88,10 +89,131 @@ pub enum Backend {
 pub struct AwsResources {
     pub table: String,
     pub bucket: String,
+    pub queue: SqsQueue,
+}
+
+/// The job queue on SQS and its dead-letter queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SqsQueue {
     pub queue_url: String,
     pub dead_letter_queue_url: String,
     /// The queue's `maxReceiveCount` (`JOB_MAX_RECEIVES`), so the worker knows its last try.
     pub max_receives: u32,
+}
+
+/// The embedded backend's job queue (`JOB_QUEUE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EmbeddedQueue {
+    pub kind: EmbeddedQueueKind,
+    /// `JOB_VISIBILITY_SECONDS` and `JOB_MAX_RECEIVES`: what SQS keeps as the queue's
+    /// attributes, so every process sharing the queue needs the same.
+    pub settings: QueueSettings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmbeddedQueueKind {
+    /// `in-process` (the default): in this process's memory, drained by a worker in it.
+    InProcess,
+    /// `sqlite`: a SQLite file in the data folder, shared by every process on it (the
+    /// functions under `cargo lambda watch` and `cyi-local pump`).
+    Sqlite,
+}
+
+/// Where jobs are queued: all that a process which only moves jobs needs (`cyi-local pump`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JobQueueLocation {
+    Sqs(SqsQueue),
+    Embedded {
+        data_dir: PathBuf,
+        queue: EmbeddedQueue,
+    },
+}
+
+impl JobQueueLocation {
+    /// `STORAGE_BACKEND` with the queue's variables (aws) or `DATA_DIR` and `JOB_QUEUE`
+    /// (embedded), nothing else.
+    pub fn from_source(env: &dyn VariableSource) -> Result<Self, ConfigError> {
+        match backend_name(env)? {
+            BackendName::Aws => Ok(Self::Sqs(sqs_queue(env)?)),
+            BackendName::Embedded => Ok(Self::Embedded {
+                data_dir: PathBuf::from(required(env, "DATA_DIR")?),
+                queue: embedded_queue(env)?,
+            }),
+        }
+    }
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_source(&ProcessEnv)
+    }
+}
+
+fn sqs_queue(env: &dyn VariableSource) -> Result<SqsQueue, ConfigError> {
+    Ok(SqsQueue {
+        queue_url: required(env, "QUEUE_URL")?,
+        dead_letter_queue_url: required(env, "DEAD_LETTER_QUEUE_URL")?,
+        max_receives: max_receives(env)?,
+    })
+}
+
+fn embedded_queue(env: &dyn VariableSource) -> Result<EmbeddedQueue, ConfigError> {
+    let kind = match env.get("JOB_QUEUE").as_deref() {
+        None | Some("in-process") => EmbeddedQueueKind::InProcess,
+        Some("sqlite") => EmbeddedQueueKind::Sqlite,
+        Some(other) => {
+            return Err(ConfigError {
+                name: "JOB_QUEUE",
+                problem: format!("must be `in-process` or `sqlite`, not `{other}`"),
+            });
+        }
+    };
+    let production = QueueSettings::PRODUCTION;
+    let seconds = in_range(
+        env,
+        "JOB_VISIBILITY_SECONDS",
+        production.visibility_timeout.as_secs(),
+        0..=MAX_VISIBILITY_SECONDS,
+    )?;
+    Ok(EmbeddedQueue {
+        kind,
+        settings: QueueSettings {
+            visibility_timeout: std::time::Duration::from_secs(seconds),
+            max_receives: max_receives(env)?,
+        },
+    })
+}
+
+/// SQS's limits: a visibility timeout of at most 12 hours, 1 to 1,000 receives.
+const MAX_VISIBILITY_SECONDS: u64 = 12 * 3600;
+
+fn max_receives(env: &dyn VariableSource) -> Result<u32, ConfigError> {
+    in_range(
+        env,
+        "JOB_MAX_RECEIVES",
+        QueueSettings::PRODUCTION.max_receives,
+        1..=1000,
+    )
+}
+
+/// A number in a range, or its default when unset.
+fn in_range<T>(
+    env: &dyn VariableSource,
+    name: &'static str,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, ConfigError>
+where
+    T: FromStr + PartialOrd + std::fmt::Display,
+    T::Err: std::fmt::Display,
+{
+    let value = parsed_or(env, name, default)?;
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(ConfigError {
+            name,
+            problem: format!("must be {} to {}, not {value}", range.start(), range.end()),
+        })
+    }
 }
 
 /// Where the item store lives: all that a tool which only reads and writes items needs.
@@ -194,37 +316,24 @@ impl Config {
             BackendName::Aws => Backend::Aws(AwsResources {
                 table: required(env, "TABLE_NAME")?,
                 bucket: required(env, "BUCKET_NAME")?,
-                queue_url: required(env, "QUEUE_URL")?,
-                dead_letter_queue_url: required(env, "DEAD_LETTER_QUEUE_URL")?,
-                max_receives: parsed_or(
-                    env,
-                    "JOB_MAX_RECEIVES",
-                    QueueSettings::PRODUCTION.max_receives,
-                )?,
+                queue: sqs_queue(env)?,
             }),
             BackendName::Embedded => Backend::Embedded {
                 data_dir: PathBuf::from(required(env, "DATA_DIR")?),
                 public_base_url: env
                     .get("PUBLIC_BASE_URL")
                     .unwrap_or_else(|| DEFAULT_PUBLIC_BASE_URL.to_owned()),
+                job_queue: embedded_queue(env)?,
             },
         };
         let signing_key = signing_key(env, &backend)?;
-        let minutes: u64 = parsed_or(env, "ACCESS_TOKEN_MINUTES", 60)?;
-        if !(1..=24 * 60).contains(&minutes) {
-            return Err(ConfigError {
-                name: "ACCESS_TOKEN_MINUTES",
-                problem: format!("must be 1 to 1440, not {minutes}"),
-            });
-        }
-        let interview_quota: i64 =
-            parsed_or(env, "INTERVIEW_QUOTA", Limits::default().interview_quota)?;
-        if !(0..=10_000).contains(&interview_quota) {
-            return Err(ConfigError {
-                name: "INTERVIEW_QUOTA",
-                problem: format!("must be 0 to 10000, not {interview_quota}"),
-            });
-        }
+        let minutes: u64 = in_range(env, "ACCESS_TOKEN_MINUTES", 60, 1..=24 * 60)?;
+        let interview_quota = in_range(
+            env,
+            "INTERVIEW_QUOTA",
+            Limits::default().interview_quota,
+            0..=10_000,
+        )?;
         Ok(Self {
             backend,
             cors_allowed_origins: cors_origins(env)?,
@@ -413,6 +522,48 @@ mod tests {
     }
 
     #[test]
+    fn the_shared_queue_is_named_with_its_attributes_and_only_those() {
+        let mut env = HashMap::from([
+            ("STORAGE_BACKEND", "embedded"),
+            ("DATA_DIR", "/tmp/x"),
+            ("JOB_QUEUE", "sqlite"),
+            ("JOB_VISIBILITY_SECONDS", "2"),
+            ("JOB_MAX_RECEIVES", "3"),
+        ]);
+        let expected = JobQueueLocation::Embedded {
+            data_dir: PathBuf::from("/tmp/x"),
+            queue: EmbeddedQueue {
+                kind: EmbeddedQueueKind::Sqlite,
+                settings: QueueSettings {
+                    visibility_timeout: std::time::Duration::from_secs(2),
+                    max_receives: 3,
+                },
+            },
+        };
+        assert_eq!(JobQueueLocation::from_source(&env).unwrap(), expected);
+        env.insert("JOB_QUEUE", "redis");
+        assert_eq!(
+            JobQueueLocation::from_source(&env).unwrap_err().name,
+            "JOB_QUEUE"
+        );
+        env.insert("JOB_QUEUE", "sqlite");
+        env.insert("JOB_MAX_RECEIVES", "0");
+        assert_eq!(
+            JobQueueLocation::from_source(&env).unwrap_err().name,
+            "JOB_MAX_RECEIVES"
+        );
+        let env = HashMap::from([("QUEUE_URL", "q"), ("DEAD_LETTER_QUEUE_URL", "d")]);
+        assert_eq!(
+            JobQueueLocation::from_source(&env).unwrap(),
+            JobQueueLocation::Sqs(SqsQueue {
+                queue_url: "q".into(),
+                dead_letter_queue_url: "d".into(),
+                max_receives: QueueSettings::PRODUCTION.max_receives,
+            })
+        );
+    }
+
+    #[test]
     fn unknown_backend_is_refused_by_name() {
         let env = HashMap::from([("STORAGE_BACKEND", "postgres")]);
         let error = Config::from_source(&env).unwrap_err();
@@ -435,7 +586,11 @@ mod tests {
             config.backend,
             Backend::Embedded {
                 data_dir: PathBuf::from("/tmp/x"),
-                public_base_url: DEFAULT_PUBLIC_BASE_URL.into()
+                public_base_url: DEFAULT_PUBLIC_BASE_URL.into(),
+                job_queue: EmbeddedQueue {
+                    kind: EmbeddedQueueKind::InProcess,
+                    settings: QueueSettings::PRODUCTION,
+                },
             }
         );
         assert_eq!(

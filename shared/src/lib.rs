@@ -1,7 +1,8 @@
 //! What every function shares, in layers that import downward only:
 //! `domain` (types and rules, no I/O) at the bottom; then `ports` (traits), `storage` (the
 //! key layout and one repository per aggregate) and the use cases (`accounts`, `cvs`,
-//! `postings`, `interviews`, `bank_files`); then the adapters, the HTTP edge (`http`) and the LLM layer
+//! `postings`, `interviews`, `bank_files`, and `event_source`, which feeds the worker); then
+//! the adapters, the HTTP edge (`http`) and the LLM layer
 //! (`llm`); at the top the wiring (`config`, `services`, `lambda`, `telemetry`, `secrets`).
 
 pub mod accounts;
@@ -10,6 +11,7 @@ pub mod bank_files;
 pub mod config;
 pub mod cvs;
 pub mod domain;
+pub mod event_source;
 pub mod http;
 pub mod interviews;
 #[cfg(feature = "lambda")]

@@ -9,7 +9,7 @@ use axum::extract::FromRef;
 
 use crate::accounts::Accounts;
 use crate::accounts::tokens::TokenAuthority;
-use crate::config::{Config, ItemStoreLocation, Limits, SigningKeySource};
+use crate::config::{Config, ItemStoreLocation, JobQueueLocation, Limits, SigningKeySource};
 use crate::cvs::Cvs;
 use crate::interviews::Interviews;
 use crate::interviews::jobs::InterviewJobs;
@@ -212,13 +212,10 @@ impl Services {
             crate::config::Backend::Embedded {
                 data_dir,
                 public_base_url,
+                job_queue,
             } => {
-                let (services, parts) = Self::embedded(
-                    data_dir,
-                    public_base_url,
-                    crate::ports::QueueSettings::PRODUCTION,
-                    &settings,
-                )?;
+                let (services, parts) =
+                    Self::embedded(data_dir, public_base_url, job_queue, &settings)?;
                 (services, Some(parts))
             }
             #[allow(unreachable_patterns)]
@@ -236,7 +233,7 @@ impl Services {
         resources: &crate::config::AwsResources,
         settings: &Settings,
     ) -> anyhow::Result<Self> {
-        use crate::adapters::aws::{DynamoItemStore, S3BlobStore, SqsJobQueue, clients};
+        use crate::adapters::aws::{DynamoItemStore, S3BlobStore, clients};
         let tokens = settings.tokens(|| anyhow::bail!("the aws backend needs a signing key"))?;
         Ok(Self {
             store: Arc::new(DynamoItemStore::new(
@@ -244,12 +241,7 @@ impl Services {
                 &resources.table,
             )),
             blobs: Arc::new(S3BlobStore::new(clients::s3(sdk), &resources.bucket)),
-            queue: Arc::new(SqsJobQueue::new(
-                clients::sqs(sdk),
-                resources.queue_url.clone(),
-                resources.dead_letter_queue_url.clone(),
-                resources.max_receives,
-            )),
+            queue: sqs_job_queue(sdk, &resources.queue),
             clock: Arc::new(crate::ports::SystemClock),
             ids: Arc::new(crate::ports::UuidV7Ids),
             tokens,
@@ -259,16 +251,15 @@ impl Services {
         })
     }
 
-    /// The embedded family under `data_dir`; also returns the in-process queue, which the
-    /// host drains into the worker.
+    /// The embedded family under `data_dir`; also returns the parts a host serves itself.
     #[cfg(feature = "embedded")]
     pub fn embedded(
         data_dir: &std::path::Path,
         public_base_url: &str,
-        queue: crate::ports::QueueSettings,
+        queue: &EmbeddedQueue,
         settings: &Settings,
     ) -> anyhow::Result<(Self, EmbeddedParts)> {
-        use crate::adapters::embedded::{DirectoryBlobStore, InProcessJobQueue, SqliteItemStore};
+        use crate::adapters::embedded::{DirectoryBlobStore, SqliteItemStore};
         std::fs::create_dir_all(data_dir)?;
         let tokens = settings.tokens(|| {
             Ok(crate::secrets::load_or_create_key(
@@ -279,11 +270,10 @@ impl Services {
             &data_dir.join("blobs"),
             public_base_url,
         )?);
-        let queue = Arc::new(InProcessJobQueue::new(queue));
         let services = Self {
             store: Arc::new(SqliteItemStore::open(&data_dir.join(SQLITE_FILE))?),
             blobs: blobs.clone(),
-            queue: queue.clone(),
+            queue: embedded_job_queue(data_dir, queue)?,
             clock: Arc::new(crate::ports::SystemClock),
             ids: Arc::new(crate::ports::UuidV7Ids),
             tokens,
@@ -291,12 +281,66 @@ impl Services {
             bank: Arc::default(),
             llm: Arc::new(OfflineLlm),
         };
-        Ok((services, EmbeddedParts { blobs, queue }))
+        Ok((services, EmbeddedParts { blobs }))
     }
 }
 
 /// The embedded item store's file in the data folder.
 pub const SQLITE_FILE: &str = "items.sqlite3";
+/// The shared embedded job queue's file in the data folder.
+pub const JOBS_FILE: &str = "jobs.sqlite3";
+
+#[cfg(feature = "embedded")]
+use crate::config::{EmbeddedQueue, EmbeddedQueueKind};
+
+#[cfg(feature = "aws")]
+fn sqs_job_queue(
+    sdk: &aws_config::SdkConfig,
+    queue: &crate::config::SqsQueue,
+) -> Arc<dyn JobQueue> {
+    Arc::new(crate::adapters::aws::SqsJobQueue::new(
+        crate::adapters::aws::clients::sqs(sdk),
+        queue.queue_url.clone(),
+        queue.dead_letter_queue_url.clone(),
+        queue.max_receives,
+    ))
+}
+
+#[cfg(feature = "embedded")]
+fn embedded_job_queue(
+    data_dir: &std::path::Path,
+    queue: &EmbeddedQueue,
+) -> anyhow::Result<Arc<dyn JobQueue>> {
+    use crate::adapters::embedded::{InProcessJobQueue, SqliteJobQueue};
+    Ok(match queue.kind {
+        EmbeddedQueueKind::InProcess => Arc::new(InProcessJobQueue::new(queue.settings)),
+        EmbeddedQueueKind::Sqlite => {
+            std::fs::create_dir_all(data_dir)?;
+            Arc::new(SqliteJobQueue::open(
+                &data_dir.join(JOBS_FILE),
+                queue.settings,
+            )?)
+        }
+    })
+}
+
+/// Opens the job queue alone, for a process that only moves jobs (`cyi-local pump`).
+#[cfg(any(feature = "aws", feature = "embedded"))]
+pub async fn job_queue(location: &JobQueueLocation) -> anyhow::Result<Arc<dyn JobQueue>> {
+    match location {
+        #[cfg(feature = "aws")]
+        JobQueueLocation::Sqs(queue) => Ok(sqs_job_queue(
+            &crate::adapters::aws::load_sdk_config().await,
+            queue,
+        )),
+        #[cfg(feature = "embedded")]
+        JobQueueLocation::Embedded { data_dir, queue } => embedded_job_queue(data_dir, queue),
+        #[allow(unreachable_patterns)]
+        other => anyhow::bail!(
+            "configuration: STORAGE_BACKEND selects {other:?}, which this build does not include"
+        ),
+    }
+}
 
 /// Opens the item store alone, for tools that need nothing else (`cyi-bank load`).
 #[cfg(any(feature = "aws", feature = "embedded"))]
@@ -324,12 +368,11 @@ pub async fn item_store(location: &ItemStoreLocation) -> anyhow::Result<Arc<dyn 
     }
 }
 
-/// The concrete embedded adapters a host needs beyond the ports: the upload route and the
-/// queue to drain.
+/// The concrete embedded adapters a host needs beyond the ports: the blob folder, whose
+/// upload route it serves.
 #[cfg(feature = "embedded")]
 pub struct EmbeddedParts {
     pub blobs: Arc<crate::adapters::embedded::DirectoryBlobStore>,
-    pub queue: Arc<crate::adapters::embedded::InProcessJobQueue>,
 }
 
 /// Without the embedded family there are no embedded parts.

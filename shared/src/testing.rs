@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::Services;
 use crate::adapters::aws::provision::{ResourceNames, provision};
-use crate::config::{AwsResources, Limits};
+use crate::config::{AwsResources, EmbeddedQueue, EmbeddedQueueKind, Limits, SqsQueue};
 use crate::ports::{Clock, QueueSettings};
 use crate::services::Settings;
 
@@ -68,9 +68,11 @@ pub async fn aws(queue: QueueSettings) -> Family {
     let resources = AwsResources {
         table: names.table,
         bucket: names.bucket,
-        queue_url: provisioned.queue_url,
-        dead_letter_queue_url: provisioned.dead_letter_queue_url,
-        max_receives: queue.max_receives,
+        queue: SqsQueue {
+            queue_url: provisioned.queue_url,
+            dead_letter_queue_url: provisioned.dead_letter_queue_url,
+            max_receives: queue.max_receives,
+        },
     };
     let settings = test_settings();
     Family {
@@ -82,16 +84,30 @@ pub async fn aws(queue: QueueSettings) -> Family {
     }
 }
 
-/// The embedded family in a temporary folder, its upload route served on a free port.
+/// The embedded family in a temporary folder with the in-process queue, its upload route
+/// served on a free port.
 pub async fn embedded(queue: QueueSettings) -> Family {
+    embedded_with(EmbeddedQueueKind::InProcess, queue).await
+}
+
+/// The embedded family with the queue that several processes share (`JOB_QUEUE=sqlite`).
+pub async fn embedded_shared_queue(queue: QueueSettings) -> Family {
+    embedded_with(EmbeddedQueueKind::Sqlite, queue).await
+}
+
+async fn embedded_with(kind: EmbeddedQueueKind, queue_settings: QueueSettings) -> Family {
     let dir = tempfile::tempdir().expect("temporary folder");
+    let queue = EmbeddedQueue {
+        kind,
+        settings: queue_settings,
+    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("free port");
     let base_url = format!("http://{}", listener.local_addr().expect("address"));
     let settings = test_settings();
     let (services, parts) =
-        Services::embedded(dir.path(), &base_url, queue, &settings).expect("embedded family");
+        Services::embedded(dir.path(), &base_url, &queue, &settings).expect("embedded family");
     let router = crate::adapters::embedded::directory::upload_router(Arc::clone(&parts.blobs));
     let served = router.clone();
     let server = tokio::spawn(async move {
@@ -106,28 +122,31 @@ pub async fn embedded(queue: QueueSettings) -> Family {
     }
 }
 
-/// Declares one test per family for each case: `contract_cases!(settings; case_a, case_b)`.
+/// Declares one test per family for each case: `contract_cases!(settings; case_a, case_b)` on
+/// the embedded and AWS families, or on the families named:
+/// `contract_cases!(settings, families [embedded, aws, embedded_shared_queue]; case_a)`. A
+/// family is a function of this module taking the queue settings.
 #[macro_export]
 macro_rules! contract_cases {
+    (@each $settings:expr; $cases:tt; $($family:ident),+) => {
+        $( $crate::contract_cases!(@family $family, $settings, $cases); )+
+    };
+    (@family $family:ident, $settings:expr, [$($case:ident),+]) => {
+        mod $family {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let family = cyi_shared::testing::$family($settings).await;
+                    super::$case(&family.services).await;
+                }
+            )+
+        }
+    };
     ($settings:expr; $($case:ident),+ $(,)?) => {
-        mod embedded {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    let family = cyi_shared::testing::embedded($settings).await;
-                    super::$case(&family.services).await;
-                }
-            )+
-        }
-        mod aws {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $case() {
-                    let family = cyi_shared::testing::aws($settings).await;
-                    super::$case(&family.services).await;
-                }
-            )+
-        }
+        $crate::contract_cases!($settings, families [embedded, aws]; $($case),+);
+    };
+    ($settings:expr, families [$($family:ident),+ $(,)?]; $($case:ident),+ $(,)?) => {
+        $crate::contract_cases!(@each $settings; [$($case),+]; $($family),+);
     };
 }
 

@@ -1,14 +1,19 @@
-//! The job queue contract, run against the in-process queue and against SQS (moto), with a
-//! 1 s visibility timeout and 2 receives before dead-lettering.
+//! The job queue contract, run against the in-process queue, the SQLite queue several
+//! processes share, and SQS (moto), with a 1 s visibility timeout and 2 receives before
+//! dead-lettering.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use cyi_shared::Services;
 
-cyi_shared::contract_cases!(cyi_shared::testing::FAST_QUEUE;
+cyi_shared::contract_cases!(
+    cyi_shared::testing::FAST_QUEUE,
+    families [embedded, embedded_shared_queue, aws];
     send_receive_delete,
     redelivery_after_the_visibility_timeout,
     dead_lettering_after_the_maximum_receives,
+    batches_of_at_most_ten_each_message_once,
 );
 
 const PAST_VISIBILITY: Duration = Duration::from_millis(1500);
@@ -61,4 +66,29 @@ async fn dead_lettering_after_the_maximum_receives(s: &Services) {
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].message_id, id);
     assert_eq!(dead[0].body, "poison");
+}
+
+async fn batches_of_at_most_ten_each_message_once(s: &Services) {
+    let mut sent = HashSet::new();
+    for n in 0..12 {
+        sent.insert(s.queue.send_raw(format!(r#"{{"n":{n}}}"#)).await.unwrap());
+    }
+    let mut received = HashSet::new();
+    for _ in 0..20 {
+        if received.len() == sent.len() {
+            break;
+        }
+        let batch = s.queue.receive(10, Duration::from_secs(1)).await.unwrap();
+        assert!(batch.len() <= 10, "a batch of {}", batch.len());
+        for delivery in batch {
+            assert_eq!(delivery.receive_count, 1);
+            assert!(
+                received.insert(delivery.message_id.clone()),
+                "{} twice while in flight",
+                delivery.message_id
+            );
+            s.queue.delete(&delivery.receipt).await.unwrap();
+        }
+    }
+    assert_eq!(received, sent);
 }

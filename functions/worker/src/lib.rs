@@ -4,13 +4,13 @@
 pub mod cv_text;
 pub mod docx_text;
 
+use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Duration;
 
-use cyi_shared::Services;
 use cyi_shared::domain::cv::{CvError, CvStatus, FailureReason};
 use cyi_shared::domain::job::{Job, JobError};
 use cyi_shared::ports::{Delivery, JobQueue};
+use cyi_shared::{Services, event_source};
 use tracing::Instrument;
 
 /// Runs one job, received for the `receive_count`th time. Every job is idempotent: a
@@ -129,34 +129,12 @@ pub async fn process_batch(services: Services, deliveries: Vec<Delivery>) -> Vec
     failed
 }
 
-/// Drains a queue into the worker until the task is dropped: the local host's stand-in for
-/// the SQS event source. Messages that succeed are deleted; the rest come back after the
-/// visibility timeout and are dead-lettered after the maximum receives.
+/// Drains a queue into the worker in this process until the task is dropped: the local host's
+/// stand-in for the SQS event source, with its rules (`event_source::drain`).
 pub async fn consume(services: Services, queue: Arc<dyn JobQueue>) {
-    loop {
-        let deliveries = match queue.receive(10, Duration::from_secs(20)).await {
-            Ok(deliveries) => deliveries,
-            Err(error) => {
-                tracing::error!(?error, "receiving jobs failed");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
-        };
-        if deliveries.is_empty() {
-            continue;
-        }
-        let receipts: Vec<(String, String)> = deliveries
-            .iter()
-            .map(|d| (d.message_id.clone(), d.receipt.clone()))
-            .collect();
-        let failed = process_batch(services.clone(), deliveries).await;
-        for (id, receipt) in receipts {
-            if failed.contains(&id) {
-                continue;
-            }
-            if let Err(error) = queue.delete(&receipt).await {
-                tracing::error!(?error, message_id = %id, "acknowledging a job failed");
-            }
-        }
-    }
+    event_source::drain(queue.as_ref(), |batch| {
+        let services = services.clone();
+        async move { Ok::<_, Infallible>(process_batch(services, batch).await) }
+    })
+    .await;
 }

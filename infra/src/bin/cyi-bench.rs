@@ -14,7 +14,7 @@ use axum::http::{Method, Request, StatusCode};
 use clap::Parser;
 use cyi_infra::counting::{CountingStore, TokenCountingLlm};
 use cyi_shared::Services;
-use cyi_shared::config::Limits;
+use cyi_shared::config::{EmbeddedQueue, EmbeddedQueueKind, Limits};
 use cyi_shared::ports::QueueSettings;
 use cyi_shared::services::Settings;
 use serde_json::{Value, json};
@@ -79,12 +79,12 @@ async fn service() -> anyhow::Result<Bench> {
             interview_quota: 1_000_000,
         },
     };
-    let (mut services, parts) = Services::embedded(
-        dir.path(),
-        "http://127.0.0.1:3000",
-        QueueSettings::PRODUCTION,
-        &settings,
-    )?;
+    let queue = EmbeddedQueue {
+        kind: EmbeddedQueueKind::InProcess,
+        settings: QueueSettings::PRODUCTION,
+    };
+    let (mut services, parts) =
+        Services::embedded(dir.path(), "http://127.0.0.1:3000", &queue, &settings)?;
     let counting = Arc::new(CountingStore::new(Arc::clone(&services.store)));
     services.store = counting.clone();
     let model = Arc::new(TokenCountingLlm::new(Arc::clone(&services.llm)));

@@ -18,7 +18,8 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct Api {
     pub base: String,
     pub client: reqwest::Client,
-    pub family: Family,
+    /// The services of an app in this process; none for one served elsewhere.
+    pub family: Option<Family>,
 }
 
 /// A signed-up, logged-in user.
@@ -40,17 +41,29 @@ impl Api {
         }
         tokio::spawn(async move { axum::serve(listener, app).await });
         Self {
+            family: Some(family),
+            ..Self::at(base)
+        }
+    }
+
+    /// An app served elsewhere, at `base`.
+    pub fn at(base: String) -> Self {
+        Self {
             base,
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))
                 .build()
                 .unwrap(),
-            family,
+            family: None,
         }
     }
 
     pub fn services(&self) -> &Services {
-        &self.family.services
+        &self
+            .family
+            .as_ref()
+            .expect("the app runs in this process")
+            .services
     }
 
     /// Runs the worker on the app's services, draining its queue.
@@ -353,6 +366,14 @@ pub fn test_bank() -> Bank {
         bank.behavioral.extend(of_competency.take(2).cloned());
     }
     bank
+}
+
+/// A CV file from the fixtures in `shared/fixtures/cv` beside the repository.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/fixtures/cv")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 pub async fn embedded() -> Family {

@@ -1,9 +1,8 @@
 //! CV upload and extraction through the HTTP API and the worker, on both adapter families.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::common::{Api, TestUser, poll_until, problem};
+use crate::common::{Api, TestUser, fixture, poll_until, problem};
 use cyi_shared::domain::cv::{ABANDONED_UPLOAD_GRACE_SECONDS, UPLOAD_URL_SECONDS};
 use cyi_shared::ports::item_store::query_all;
 use cyi_shared::storage::layout::cv_blob_key as blob_key;
@@ -25,13 +24,6 @@ api_cases!(
     another_users_cv_is_not_found,
     deleting_a_cv_removes_its_file_and_items,
 );
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/fixtures/cv")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 /// The CV once it has left `processing`.
 async fn settled(api: &Api, token: &str, id: &str) -> Value {

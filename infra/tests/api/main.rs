@@ -13,3 +13,4 @@ mod jobs;
 mod legacy_import;
 mod llm_jobs;
 mod local_host;
+mod watch;

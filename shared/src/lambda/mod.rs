@@ -1,9 +1,11 @@
 //! The Lambda entry points: configuration and adapters built once at init (a bad variable
 //! stops the init with its name), then every event served with them.
 
+pub mod sqs;
+
 use std::future::Future;
 
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::SqsEvent;
 use axum::Router;
 use lambda_runtime::{LambdaEvent, service_fn};
 
@@ -42,34 +44,8 @@ where
     let process = &process;
     let services = &services;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
-        let deliveries = event
-            .payload
-            .records
-            .into_iter()
-            .filter_map(|record| {
-                Some(Delivery {
-                    message_id: record.message_id?,
-                    receipt: record.receipt_handle.unwrap_or_default(),
-                    body: record.body.unwrap_or_default(),
-                    receive_count: record
-                        .attributes
-                        .get("ApproximateReceiveCount")
-                        .and_then(|n| n.parse().ok())
-                        .unwrap_or(1),
-                })
-            })
-            .collect();
-        let failed = process(services.clone(), deliveries).await;
-        let mut response = SqsBatchResponse::default();
-        response.batch_item_failures = failed
-            .into_iter()
-            .map(|id| {
-                let mut failure = BatchItemFailure::default();
-                failure.item_identifier = id;
-                failure
-            })
-            .collect();
-        Ok::<_, BoxError>(response)
+        let failed = process(services.clone(), sqs::deliveries(event.payload)).await;
+        Ok::<_, BoxError>(sqs::batch_response(failed))
     }))
     .await
 }
