@@ -245,6 +245,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/interviews/{id}/answers/{question_id}/retries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a question again once its first answer is evaluated, at most twice; the attempt
+         *     is evaluated the same way and the report shows it beside the first, with the change in
+         *     score and in key points covered.
+         */
+        post: operations["post_interviews_id_answers_question_id_retries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/interviews/{id}/next": {
         parameters: {
             query?: never;
@@ -320,6 +341,27 @@ export interface paths {
         post?: never;
         /** Delete a job posting. Interviews aimed at it keep what they copied when they started. */
         delete: operations["delete_jobs_id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress across your latest interviews (at most 5 with an evaluated answer): per topic
+         *     and per competency, the mean score, the trend (the latest interview against the earlier
+         *     ones) and how many answers back it, weakest first.
+         */
+        get: operations["get_me_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -428,6 +470,36 @@ export interface components {
          */
         AnswerRequest: {
             answer: string;
+        };
+        /** @description A topic or competency across the last interviews. */
+        Area: {
+            answers: number;
+            /** @description Oldest first, for a chart. */
+            history: components["schemas"]["AreaPoint"][];
+            kind: components["schemas"]["AreaKind"];
+            name: string;
+            /**
+             * Format: double
+             * @description Mean score (1-10) of every evaluated answer in the window.
+             */
+            score: number;
+            /**
+             * Format: double
+             * @description The latest interview's mean minus the mean of the earlier ones; absent with one
+             *     interview only.
+             */
+            trend?: number | null;
+        };
+        /** @enum {string} */
+        AreaKind: "topic" | "competency";
+        /** @description One area's mean in one interview. */
+        AreaPoint: {
+            answers: number;
+            /** Format: date-time */
+            created_at: string;
+            interview_id: string;
+            /** Format: double */
+            score: number;
         };
         /** @description A bank question for practice; fields that do not apply are absent. */
         BankQuestionView: {
@@ -573,6 +645,18 @@ export interface components {
             score?: number | null;
             shown: components["schemas"]["Shown"];
         };
+        /**
+         * @description Why a practice interview on weak areas asks what it asks.
+         * @enum {string}
+         */
+        FocusReason: "weakest_topics" | "too_few_answers" | "no_weak_topic";
+        /** @description A topic a practice interview aims at, and why: its score and the answers behind it. */
+        FocusTopic: {
+            answers: number;
+            /** Format: double */
+            score: number;
+            topic: string;
+        };
         /** @description Mean score (1-10) of a group and how many answers it averages. */
         GroupScore: {
             answers: number;
@@ -665,6 +749,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             cv_id: string;
+            focus?: null | components["schemas"]["WeakFocus"];
             /**
              * Format: int32
              * @description Follow-ups it may ask (0: none).
@@ -774,6 +859,11 @@ export interface components {
             /** @description Behavioral questions; 2 when left out. */
             behavioral?: number | null;
             cv_id: string;
+            /**
+             * @description `weak`: practice on your weakest topics (with at least 3 answers behind them in your latest interviews); every technical question comes from them, or from the usual spread while there are not enough answers yet. The interview's `focus` says which topics it chose and their scores.
+             * @enum {string|null}
+             */
+            focus?: "weak" | null;
             /** @description Follow-up questions it may ask, one at most per question, on weak answers that miss something; 0 turns them off; 3 when left out. */
             follow_ups?: number | null;
             /** @description A job posting of yours to aim the interview at: personal questions about its requirements that the CV does not show and that it does, technical questions leaning to the topics it names, and a fit section in the report. */
@@ -883,6 +973,40 @@ export interface components {
             interviews_left: number;
             /** Format: int64 */
             interviews_used: number;
+        };
+        /**
+         * @example {
+         *       "areas": [
+         *         {
+         *           "answers": 4,
+         *           "history": [
+         *             {
+         *               "answers": 2,
+         *               "created_at": "2026-11-29T09:32:00Z",
+         *               "interview_id": "0196f1c4c2d38f4a9e5c7d8f9a0b1c2d",
+         *               "score": 4
+         *             },
+         *             {
+         *               "answers": 2,
+         *               "created_at": "2026-11-30T09:32:00Z",
+         *               "interview_id": "0196f1c4c2d38f4a9e5c7d8f9a0b1c3e",
+         *               "score": 5
+         *             }
+         *           ],
+         *           "kind": "topic",
+         *           "name": "databases",
+         *           "score": 4.5,
+         *           "trend": 1
+         *         }
+         *       ],
+         *       "interviews": 2
+         *     }
+         */
+        Progress: {
+            /** @description Weakest first. */
+            areas: components["schemas"]["Area"][];
+            /** @description Interviews looked at: the latest ones with an evaluated answer, at most 5. */
+            interviews: number;
         };
         /** @enum {string} */
         QuestionKind: "technical" | "behavioral" | "personal";
@@ -1026,6 +1150,8 @@ export interface components {
             kind: components["schemas"]["QuestionKind"];
             question?: string | null;
             question_id: string;
+            /** @description The question answered again, attempt by attempt, each against the first answer. */
+            retries?: components["schemas"]["RetryItem"][];
             status: components["schemas"]["ItemStatus"];
             topic?: string | null;
         };
@@ -1058,6 +1184,39 @@ export interface components {
         };
         /** @enum {string} */
         RequirementKind: "skill" | "experience" | "domain";
+        /** @description A question answered again: its evaluation and how it compares with the first answer's. */
+        RetryItem: {
+            answer: string;
+            /** Format: int32 */
+            attempt: number;
+            evaluation?: null | components["schemas"]["Evaluation"];
+            failure_reason?: string | null;
+            /** @description Key points this attempt covers that the first answer missed. */
+            key_points_gained?: string[];
+            /**
+             * Format: int32
+             * @description This attempt's score minus the first answer's, once both are evaluated.
+             */
+            score_change?: number | null;
+            status: components["schemas"]["ItemStatus"];
+        };
+        /**
+         * @description A retry as stored: its attempt, queued for evaluation.
+         * @example {
+         *       "attempt": 1,
+         *       "evaluation_status": "queued",
+         *       "question_id": "q2"
+         *     }
+         */
+        RetryReceipt: {
+            /**
+             * Format: int32
+             * @description 1 or 2.
+             */
+            attempt: number;
+            evaluation_status: components["schemas"]["EvaluationStatus"];
+            question_id: string;
+        };
         /**
          * @description What the answers showed of one requirement of the job posting.
          * @enum {string}
@@ -1174,6 +1333,12 @@ export interface components {
             id: string;
             status: components["schemas"]["CvStatus"];
             upload_url: string;
+        };
+        /** @description What a practice interview on weak areas chose, and why. */
+        WeakFocus: {
+            reason: components["schemas"]["FocusReason"];
+            /** @description Weakest first; empty unless the reason is `weakest_topics`. */
+            topics: components["schemas"]["FocusTopic"][];
         };
     };
     responses: never;
@@ -2243,6 +2408,98 @@ export interface operations {
             };
         };
     };
+    post_interviews_id_answers_question_id_retries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Interview id */
+                id: string;
+                /** @description Question id, e.g. q1 */
+                question_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description Stored; evaluation queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryReceipt"];
+                };
+            };
+            /** @description The body is not well-formed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send a valid bearer token. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not_evaluated_yet or retry_limit_reached */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_interviews_id_next: {
         parameters: {
             query?: never;
@@ -2513,6 +2770,36 @@ export interface operations {
             /** @description No job posting of yours has that id */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_me_progress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Progress"];
+                };
+            };
+            /** @description No valid bearer token */
+            401: {
+                headers: {
+                    /** @description `Bearer`: send a valid bearer token. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {

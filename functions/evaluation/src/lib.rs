@@ -1,5 +1,6 @@
-//! Evaluations, reports and interview history: the routes of the evaluation function. The
-//! report is built by the domain (`cyi_shared::domain::report`).
+//! Evaluations, reports, interview history and progress across interviews: the routes of
+//! the evaluation function. The report and progress are built by the domain
+//! (`cyi_shared::domain::report`, `progress`).
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
@@ -8,6 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use cyi_shared::domain::evaluation::{DimensionScore, Evaluation, Star};
 use cyi_shared::domain::interview::InterviewStatus;
+use cyi_shared::domain::progress::{Area, AreaKind, AreaPoint, Progress};
 use cyi_shared::domain::report::{self, GroupScore, ItemStatus, Report, ReportItem};
 use cyi_shared::domain::{Lang, Position};
 use cyi_shared::http::CurrentUser;
@@ -21,15 +23,16 @@ pub fn router(services: Services) -> Router {
     Router::new()
         .route("/interviews", get(history))
         .route("/interviews/{id}/report", get(report))
+        .route("/me/progress", get(my_progress))
         .with_state(services)
 }
 
 /// The OpenAPI description of these routes.
 #[derive(OpenApi)]
 #[openapi(
-    paths(history, report),
+    paths(history, report, my_progress),
     components(schemas(History, HistoryEntry, Report, ReportItem, GroupScore, ItemStatus,
-        Evaluation, DimensionScore, Star)),
+        Evaluation, DimensionScore, Star, Progress, Area, AreaPoint, AreaKind)),
     tags((name = "reports", description = "Interview history, evaluations and reports"))
 )]
 pub struct ApiDoc;
@@ -81,6 +84,18 @@ async fn history(
         })
         .collect();
     Ok(Json(History { items }))
+}
+
+/// Progress across your latest interviews (at most 5 with an evaluated answer): per topic
+/// and per competency, the mean score, the trend (the latest interview against the earlier
+/// ones) and how many answers back it, weakest first.
+#[utoipa::path(get, path = "/me/progress", tag = "reports", security(("bearer" = [])),
+    responses((status = 200, body = Progress)))]
+async fn my_progress(
+    State(interviews): State<Interviews>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<Progress>, ApiError> {
+    Ok(Json(interviews.progress(&user.id).await?))
 }
 
 /// The report: every question with the answer, its evaluation and the example answer; scores

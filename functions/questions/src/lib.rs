@@ -14,6 +14,7 @@ use cyi_shared::domain::interview::{
     PersonalStatus, parse_answer,
 };
 use cyi_shared::domain::posting::TargetJob;
+use cyi_shared::domain::progress::WeakFocus;
 use cyi_shared::domain::{COMPETENCIES, Difficulty, FieldError, Lang, Position, QuestionKind};
 use cyi_shared::http::schema::{Body, any_text, one_of, or_null, query, text, whole_number};
 use cyi_shared::http::{ApiJson, ApiQuery, CurrentUser, as_whole_number};
@@ -31,6 +32,10 @@ pub fn router(services: Services) -> Router {
         .route("/interviews", post(create))
         .route("/interviews/{id}", get(show))
         .route("/interviews/{id}/next", get(next))
+        .route(
+            "/interviews/{id}/answers/{question_id}/retries",
+            post(retry),
+        )
         .route("/interviews/{id}/answers/{question_id}", put(answer))
         .route("/questions", get(browse))
         .route("/questions/{id}", get(bank_question))
@@ -40,8 +45,8 @@ pub fn router(services: Services) -> Router {
 /// The OpenAPI description of these routes.
 #[derive(OpenApi)]
 #[openapi(
-    paths(create, show, next, answer, browse, bank_question),
-    components(schemas(BankQuestionView, QuestionPage, NewInterviewRequest, InterviewView, QuestionView, NextView, AnswerRequest, AnswerReceipt,
+    paths(create, show, next, answer, retry, browse, bank_question),
+    components(schemas(BankQuestionView, QuestionPage, NewInterviewRequest, InterviewView, QuestionView, NextView, AnswerRequest, AnswerReceipt, RetryReceipt,
         QuestionKind, InterviewStatus, PersonalStatus, EvaluationStatus, Position, Lang, Difficulty)),
     tags((name = "interviews", description = "Interviews: questions and answers"))
 )]
@@ -117,6 +122,10 @@ pub struct InterviewView {
     personal_status: PersonalStatus,
     /// Follow-ups it may ask (0: none).
     follow_ups: u8,
+    /// For practice on weak areas: the topics chosen, with their scores and the answers
+    /// behind them; none while there were not enough answers (the usual spread).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    focus: Option<WeakFocus>,
     /// The job posting it is aimed at, with which of its requirements the CV shows.
     #[serde(skip_serializing_if = "Option::is_none")]
     job: Option<TargetJob>,
@@ -145,6 +154,7 @@ impl InterviewView {
                 .map(|q| QuestionView::of(q, interview))
                 .collect(),
             follow_ups: interview.follow_up_limit,
+            focus: interview.focus.clone(),
             next: NextView::of(interview, now),
             created_at: interview.created_at,
         }
@@ -225,6 +235,7 @@ pub struct NewInterviewRequest {
     pub personal: Option<Value>,
     pub job_id: Option<Value>,
     pub follow_ups: Option<Value>,
+    pub focus: Option<Value>,
 }
 
 /// How many questions of each kind an interview may ask, and how many it asks by default.
@@ -259,6 +270,16 @@ request_schema!(
                 FOLLOW_UPS,
                 "Follow-up questions it may ask, one at most per question, on weak answers that miss something; 0 turns them off"
             )
+        )
+        .optional(
+            "focus",
+            or_null(one_of(&["weak"]), Type::String).description(Some(
+                "`weak`: practice on your weakest topics (with at least 3 answers behind them \
+                 in your latest interviews); every technical question comes from them, or from \
+                 the usual spread while there are not enough answers yet. The interview's \
+                 `focus` says which topics it chose and their scores."
+                    .to_owned()
+            ))
         )
         .optional(
             "job_id",
@@ -331,6 +352,14 @@ impl NewInterviewRequest {
         let behavioral = count("behavioral", self.behavioral, BEHAVIORAL, &mut errors);
         let personal = count("personal", self.personal, PERSONAL, &mut errors);
         let follow_ups = count("follow_ups", self.follow_ups, FOLLOW_UPS, &mut errors);
+        let focus_weak = match self.focus {
+            None | Some(Value::Null) => false,
+            Some(Value::String(focus)) if focus == "weak" => true,
+            Some(_) => {
+                errors.push(FieldError::new("focus", "must be weak, or left out"));
+                false
+            }
+        };
         let job_id = match self.job_id {
             None | Some(Value::Null) => None,
             value => text("job_id", value, &mut errors),
@@ -355,6 +384,7 @@ impl NewInterviewRequest {
                 personal,
                 job_id,
                 follow_ups: follow_ups as u8,
+                focus_weak,
             }),
             _ => Err(InterviewError::Invalid(errors)),
         }
@@ -416,6 +446,52 @@ async fn answer(
         .submit_answer(&user.id, &id, &question_id, answer)
         .await?;
     Ok((StatusCode::ACCEPTED, Json(AnswerReceipt::from(stored))))
+}
+
+/// A retry as stored: its attempt, queued for evaluation.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"question_id": "q2", "attempt": 1, "evaluation_status": "queued"}))]
+pub struct RetryReceipt {
+    question_id: String,
+    /// 1 or 2.
+    attempt: u8,
+    evaluation_status: EvaluationStatus,
+}
+
+/// Answer a question again once its first answer is evaluated, at most twice; the attempt
+/// is evaluated the same way and the report shows it beside the first, with the change in
+/// score and in key points covered.
+#[utoipa::path(post, path = "/interviews/{id}/answers/{question_id}/retries", tag = "interviews", security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Interview id"),
+        ("question_id" = String, Path, description = "Question id, e.g. q1"),
+    ),
+    request_body = AnswerRequest,
+    responses(
+        (status = 202, description = "Stored; evaluation queued", body = RetryReceipt),
+        (status = 404, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "not_evaluated_yet or retry_limit_reached", body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+        (status = 422, body = cyi_shared::http::Problem, content_type = "application/problem+json"),
+    ))]
+async fn retry(
+    State(interviews): State<Interviews>,
+    CurrentUser(user): CurrentUser,
+    Path((id, question_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<AnswerRequest>,
+) -> Result<(StatusCode, Json<RetryReceipt>), ApiError> {
+    let answer =
+        parse_answer(request.answer.as_deref()).map_err(|e| ApiError::Validation(vec![e]))?;
+    let retry = interviews
+        .retry(&user.id, &id, &question_id, answer)
+        .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(RetryReceipt {
+            question_id: retry.answer.question_id,
+            attempt: retry.attempt,
+            evaluation_status: retry.answer.evaluation_status,
+        }),
+    ))
 }
 
 /// Filters of the practice browser; every one optional.
@@ -699,6 +775,7 @@ mod tests {
             personal: Some(Value::from(2.5)),
             job_id: Some(Value::from(7)),
             follow_ups: Some(Value::from(6)),
+            focus: Some(Value::from("strong")),
         };
         let Err(InterviewError::Invalid(errors)) = request.parse() else {
             panic!("expected 422")
@@ -714,6 +791,7 @@ mod tests {
                 "behavioral",
                 "personal",
                 "follow_ups",
+                "focus",
                 "job_id"
             ]
         );

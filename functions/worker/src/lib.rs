@@ -50,6 +50,17 @@ pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Resul
                 .evaluate_answer(&user_id, &interview_id, &question_id, last_attempt)
                 .await
         }
+        Job::EvaluateRetry {
+            user_id,
+            interview_id,
+            question_id,
+            attempt,
+        } => {
+            services
+                .interview_jobs()
+                .evaluate_retry(&user_id, &interview_id, &question_id, attempt, last_attempt)
+                .await
+        }
     }
 }
 

@@ -2,7 +2,9 @@
 //! exactly one follow-up and a strong one none; a follow-up is never asked before its question
 //! is answered and another one after it; the limit holds under concurrent evaluations; the
 //! end waits for follow-ups still being written only for a bounded time; follow-ups can be
-//! turned off; the report shows each under the question it follows.
+//! turned off; the report shows each under the question it follows. Progress across
+//! interviews puts the weakest area first, and practice on weak areas aims at it. A question
+//! answered again after its evaluation (twice at most) shows its change in the report.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +20,9 @@ api_cases!(
     the_follow_up_limit_holds_under_concurrent_evaluations,
     the_end_waits_for_follow_ups_only_for_a_bounded_time,
     follow_ups_can_be_turned_off,
+    progress_and_practice_aim_at_the_weakest_topic,
+    a_new_account_practising_weak_areas_gets_the_usual_spread,
+    a_retry_shows_its_change_in_the_report,
 );
 
 const WEAK: &str = "I am not sure, I have not worked with this much.";
@@ -231,4 +236,237 @@ async fn follow_ups_can_be_turned_off(family: Family) {
     settled(&api, &token, &id, "q1").await;
     assert!(follow_ups(&interview).is_empty());
     assert_eq!(next_id(&api, &token, &id).await, "complete");
+}
+
+/// Runs a whole interview (four technical questions, no follow-ups): databases answered
+/// weakly, the rest with the example answer; returns once every answer is evaluated.
+async fn weak_on_databases(api: &Api, token: &str) {
+    let cv: Value = api
+        .create_text_cv(token, "Backend engineer at Acme Inc.", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let created = api
+        .create_interview(token, &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "technical": 4, "behavioral": 0, "personal": 0, "follow_ups": 0}))
+        .await;
+    let interview: Value = created.json().await.unwrap();
+    let id = interview["id"].as_str().unwrap();
+    let report: Value = api.report(token, id).await.json().await.unwrap();
+    for item in report["items"].as_array().unwrap() {
+        let answer = match item["topic"].as_str() {
+            Some("databases") => WEAK.to_owned(),
+            _ => item["example_answer"].as_str().unwrap().to_owned(),
+        };
+        let question = item["question_id"].as_str().unwrap();
+        assert_eq!(api.answer(token, id, question, &answer).await.status(), 202);
+    }
+    poll_until(
+        "every evaluation",
+        Duration::from_secs(20),
+        async || api.report(token, id).await.json::<Value>().await.unwrap(),
+        |report| report["complete"] == true,
+    )
+    .await;
+}
+
+async fn progress_and_practice_aim_at_the_weakest_topic(family: Family) {
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    api.start_worker();
+    let token = api.user("practising").await.token;
+    for _ in 0..2 {
+        weak_on_databases(&api, &token).await;
+    }
+    let progress: Value = api
+        .authed(reqwest::Method::GET, "/me/progress", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(progress["interviews"], 2);
+    let areas = progress["areas"].as_array().unwrap();
+    assert_eq!(areas[0]["name"], "databases", "{progress}");
+    assert_eq!(areas[0]["kind"], "topic");
+    assert_eq!(areas[0]["answers"], 4);
+    assert_eq!(areas[0]["history"].as_array().unwrap().len(), 2);
+    assert!(areas[0]["trend"].is_number());
+    assert!(areas[0]["score"].as_f64().unwrap() < areas[1]["score"].as_f64().unwrap());
+
+    let cv: Value = api
+        .create_text_cv(&token, "Backend engineer at Acme Inc.", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let created = api
+        .create_interview(&token, &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "technical": 2, "behavioral": 0, "personal": 0, "focus": "weak"}))
+        .await;
+    assert_eq!(created.status(), 201);
+    let interview: Value = created.json().await.unwrap();
+    assert_eq!(
+        interview["focus"]["reason"], "weakest_topics",
+        "{interview}"
+    );
+    assert_eq!(
+        interview["focus"]["topics"][0]["topic"], "databases",
+        "{interview}"
+    );
+    assert_eq!(
+        interview["focus"]["topics"].as_array().unwrap().len(),
+        1,
+        "networking is strong"
+    );
+    assert_eq!(interview["focus"]["topics"][0]["answers"], 4);
+    let topics: Vec<&str> = interview["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["topic"].as_str().unwrap())
+        .collect();
+    assert_eq!(topics, ["databases", "databases"]);
+}
+
+async fn a_new_account_practising_weak_areas_gets_the_usual_spread(family: Family) {
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    let token = api.user("newcomer").await.token;
+    let progress: Value = api
+        .authed(reqwest::Method::GET, "/me/progress", &token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(progress, json!({"interviews": 0, "areas": []}));
+    let cv: Value = api
+        .create_text_cv(&token, "Backend engineer at Acme Inc.", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let created = api
+        .create_interview(&token, &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "technical": 2, "personal": 0, "focus": "weak"}))
+        .await;
+    assert_eq!(created.status(), 201);
+    let interview: Value = created.json().await.unwrap();
+    assert_eq!(
+        interview["focus"],
+        json!({"reason": "too_few_answers", "topics": []})
+    );
+    let mut topics: Vec<&str> = interview["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|q| q["topic"].as_str())
+        .collect();
+    topics.sort_unstable();
+    assert_eq!(topics, ["databases", "networking"], "the usual spread");
+    let refused = api
+        .create_interview(
+            &token,
+            &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "focus": "strong"}),
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+}
+
+async fn retry(
+    api: &Api,
+    token: &str,
+    id: &str,
+    question: &str,
+    answer: &str,
+) -> reqwest::Response {
+    api.authed(
+        reqwest::Method::POST,
+        &format!("/interviews/{id}/answers/{question}/retries"),
+        token,
+    )
+    .json(&json!({ "answer": answer }))
+    .send()
+    .await
+    .unwrap()
+}
+
+async fn a_retry_shows_its_change_in_the_report(family: Family) {
+    let api = Api::start(family, &[]).await;
+    api.load_bank(&test_bank()).await;
+    let token = api.user("retrying").await.token;
+    let id = interview_with(&api, &token, 1, 0).await;
+    // Not answered yet, then answered but not evaluated (no worker yet): not now.
+    let early = retry(&api, &token, &id, "q1", "Too early.").await;
+    assert_eq!(early.status(), 409);
+    assert_eq!(
+        crate::common::problem(early).await["code"],
+        "not_evaluated_yet"
+    );
+    assert_eq!(api.answer(&token, &id, "q1", WEAK).await.status(), 202);
+    let early = retry(&api, &token, &id, "q1", "Still early.").await;
+    assert_eq!(
+        crate::common::problem(early).await["code"],
+        "not_evaluated_yet"
+    );
+    api.start_worker();
+    let interview = settled(&api, &token, &id, "q1").await;
+    assert_eq!(interview["status"], "completed");
+
+    let report: Value = api.report(&token, &id).await.json().await.unwrap();
+    let example = report["items"][0]["example_answer"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let first_score = report["items"][0]["evaluation"]["score"].as_i64().unwrap();
+    let sent = retry(&api, &token, &id, "q1", &example).await;
+    assert_eq!(sent.status(), 202);
+    let receipt: Value = sent.json().await.unwrap();
+    assert_eq!(receipt["attempt"], 1);
+    assert_eq!(receipt["evaluation_status"], "queued");
+    assert_eq!(retry(&api, &token, &id, "q1", WEAK).await.status(), 202);
+    let third = retry(&api, &token, &id, "q1", "Once more.").await;
+    assert_eq!(third.status(), 409);
+    assert_eq!(
+        crate::common::problem(third).await["code"],
+        "retry_limit_reached"
+    );
+    assert_eq!(
+        retry(&api, &token, &id, "q9", "No such question.")
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(retry(&api, &token, &id, "q1", "   ").await.status(), 422);
+
+    let report = poll_until(
+        "both retries evaluated",
+        Duration::from_secs(20),
+        async || api.report(&token, &id).await.json::<Value>().await.unwrap(),
+        |report| {
+            report["items"][0]["retries"]
+                .as_array()
+                .is_some_and(|r| r.len() == 2 && r.iter().all(|r| r["status"] == "evaluated"))
+        },
+    )
+    .await;
+    let item = &report["items"][0];
+    let better = &item["retries"][0];
+    assert_eq!(better["attempt"], 1);
+    let better_score = better["evaluation"]["score"].as_i64().unwrap();
+    assert!(better_score > first_score, "{item}");
+    assert_eq!(better["score_change"], better_score - first_score);
+    assert!(!better["key_points_gained"].as_array().unwrap().is_empty());
+    assert_eq!(
+        item["retries"][1]["score_change"], 0,
+        "the same weak answer again"
+    );
+    // The interview's own score is the first answers': a retry is practice.
+    assert_eq!(item["evaluation"]["score"], first_score);
+    let markdown = api.report_markdown(&token, &id).await.text().await.unwrap();
+    assert!(
+        markdown.contains("**Answered again, attempt 1**"),
+        "{markdown}"
+    );
 }

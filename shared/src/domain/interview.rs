@@ -14,6 +14,7 @@ use super::bank::Bank;
 use super::evaluation::{Criterion, Evaluation, mean_score};
 use super::field::{FieldError, HAS_TEXT, TextRule};
 use super::posting::TargetJob;
+use super::progress::WeakFocus;
 use super::vocabulary::{Difficulty, Lang, Position, QuestionKind, names};
 
 pub const MAX_ANSWER_CHARS: usize = 5_000;
@@ -139,6 +140,9 @@ pub struct Interview {
     /// follow-up.
     #[serde(skip)]
     pub awaiting_evaluation: BTreeSet<String>,
+    /// For practice on weak areas: the topics chosen, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<WeakFocus>,
 }
 
 /// What the next call to `next` shows.
@@ -313,6 +317,8 @@ pub struct NewInterview {
     pub job_id: Option<String>,
     /// Follow-ups it may ask (0 for none).
     pub follow_ups: u8,
+    /// Practice on the candidate's weakest topics.
+    pub focus_weak: bool,
 }
 
 /// Which bank questions the user was already given, by pool.
@@ -358,15 +364,22 @@ fn pick<'a, T>(
     chosen
 }
 
+/// How many technical questions an interview aimed at a job takes from the topics it names:
+/// two thirds, rounded up.
+pub fn job_leaning(technical: usize) -> usize {
+    technical.saturating_mul(2).div_ceil(3)
+}
+
 /// The questions of a new interview: technical, then behavioral (each of a different
 /// competency), then placeholders for the personal ones, numbered `q1`, `q2`, ...
-/// Technical questions lean to `focus_topics` (the topics a job posting names): up to two
-/// thirds of them come from those topics, the rest from the usual spread.
+/// Technical questions lean to `focus_topics` (the topics a job posting names, or the weak
+/// ones practised): up to `leaning` of them come from those topics, the rest from the usual
+/// spread.
 pub fn select_questions(
     bank: &Bank,
     request: &NewInterview,
     seen: &Seen,
-    focus_topics: &BTreeSet<String>,
+    (focus_topics, leaning): (&BTreeSet<String>, usize),
     rng: &mut impl Rng,
 ) -> Vec<InterviewQuestion> {
     let lang = request.lang;
@@ -375,7 +388,6 @@ pub fn select_questions(
         .iter()
         .filter(|q| q.position == request.position)
         .partition(|q| focus_topics.contains(&q.topic));
-    let leaning = request.technical.saturating_mul(2).div_ceil(3);
     let mut technical = pick(
         &focused,
         leaning,
@@ -460,6 +472,18 @@ impl EvaluationStatus {
     }
 }
 
+/// How many times a question may be answered again after its first evaluation.
+pub const MAX_RETRIES: u8 = 2;
+
+/// A question answered again after its first evaluation: attempt 1 or 2, evaluated like the
+/// first answer and shown beside it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Retry {
+    pub attempt: u8,
+    #[serde(flatten)]
+    pub answer: Answer,
+}
+
 /// An answer as stored.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Answer {
@@ -540,6 +564,10 @@ pub enum InterviewError {
     QuestionNotReady,
     #[error("This question already has a different answer.")]
     AlreadyAnswered,
+    #[error("The first answer to this question is not evaluated yet; try again once it is.")]
+    NotEvaluatedYet,
+    #[error("This question has been answered again {MAX_RETRIES} times already.")]
+    RetryLimitReached,
     #[error("unexpected error")]
     Unexpected(#[source] anyhow::Error),
 }
@@ -574,6 +602,7 @@ mod tests {
             last_answer_at: None,
             follow_ups: Vec::new(),
             awaiting_evaluation: BTreeSet::new(),
+            focus: None,
         }
     }
 
@@ -707,5 +736,56 @@ mod tests {
     fn names_are_the_serde_names() {
         names_match_serde(&PersonalStatus::ALL, PersonalStatus::as_str);
         names_match_serde(&EvaluationStatus::ALL, EvaluationStatus::as_str);
+    }
+}
+
+#[cfg(test)]
+mod selection_tests {
+    use super::*;
+
+    #[test]
+    fn technical_questions_lean_to_the_focus_topics() {
+        let full = Bank::read_dir(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../bank"
+        )))
+        .unwrap();
+        let mut bank = Bank {
+            competencies: full.competencies.clone(),
+            ..Bank::default()
+        };
+        for topic in ["databases", "networking"] {
+            bank.technical.extend(
+                full.technical
+                    .iter()
+                    .filter(|q| q.position == Position::Be && q.topic == topic)
+                    .take(2)
+                    .cloned(),
+            );
+        }
+        let request = NewInterview {
+            cv_id: "c".into(),
+            position: Position::Be,
+            lang: Lang::En,
+            technical: 2,
+            behavioral: 0,
+            personal: 0,
+            job_id: None,
+            follow_ups: 0,
+            focus_weak: true,
+        };
+        let seen = Seen {
+            technical: bank.technical.iter().map(|q| q.id.clone()).collect(),
+            behavioral: BTreeSet::new(),
+        };
+        let focus: BTreeSet<String> = ["databases".to_owned()].into();
+        for _ in 0..20 {
+            let questions = select_questions(&bank, &request, &seen, (&focus, 2), &mut rand::rng());
+            let topics: Vec<&str> = questions
+                .iter()
+                .filter_map(|q| q.topic.as_deref())
+                .collect();
+            assert_eq!(topics, ["databases", "databases"]);
+        }
     }
 }

@@ -21,6 +21,13 @@ pub enum Job {
         interview_id: String,
         question_id: String,
     },
+    /// Evaluate a question answered again.
+    EvaluateRetry {
+        user_id: String,
+        interview_id: String,
+        question_id: String,
+        attempt: u8,
+    },
 }
 
 /// Why a job failed; the message is retried until the queue dead-letters it.

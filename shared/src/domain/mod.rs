@@ -10,6 +10,7 @@ pub mod follow_up;
 pub mod interview;
 pub mod job;
 pub mod posting;
+pub mod progress;
 pub mod report;
 pub mod text;
 pub mod vocabulary;

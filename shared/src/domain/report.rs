@@ -9,7 +9,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::evaluation::{Evaluation, mean_score};
-use super::interview::{Answer, EvaluationStatus, Interview, InterviewQuestion, InterviewStatus};
+use super::interview::{
+    Answer, EvaluationStatus, Interview, InterviewQuestion, InterviewStatus, Retry,
+};
 use super::posting::{Requirement, TargetJob};
 use super::text::truncate;
 use super::vocabulary::{Lang, Position, QuestionKind, names};
@@ -48,6 +50,64 @@ pub struct ReportItem {
     pub example_answer: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub key_points: Vec<String>,
+    /// The question answered again, attempt by attempt, each against the first answer.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub retries: Vec<RetryItem>,
+}
+
+/// A question answered again: its evaluation and how it compares with the first answer's.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetryItem {
+    pub attempt: u8,
+    pub answer: String,
+    pub status: ItemStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<Evaluation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+    /// This attempt's score minus the first answer's, once both are evaluated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score_change: Option<i16>,
+    /// Key points this attempt covers that the first answer missed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub key_points_gained: Vec<String>,
+}
+
+impl RetryItem {
+    fn of(retry: Retry, first: Option<&Evaluation>) -> Self {
+        let answer = retry.answer;
+        let status = item_status(Some(&answer));
+        let (score_change, key_points_gained) = match (&answer.evaluation, first) {
+            (Some(now), Some(before)) => (
+                Some(i16::from(now.score) - i16::from(before.score)),
+                now.key_points_covered
+                    .iter()
+                    .filter(|point| !before.key_points_covered.contains(point))
+                    .cloned()
+                    .collect(),
+            ),
+            _ => (None, Vec::new()),
+        };
+        Self {
+            attempt: retry.attempt,
+            answer: answer.answer,
+            status,
+            evaluation: answer.evaluation,
+            failure_reason: answer.failure_reason,
+            score_change,
+            key_points_gained,
+        }
+    }
+}
+
+/// Where an answer's evaluation stands, as the report says it.
+fn item_status(answer: Option<&Answer>) -> ItemStatus {
+    match answer.map(|a| (a.evaluation_status, a.evaluation.is_some())) {
+        None => ItemStatus::Unanswered,
+        Some((EvaluationStatus::Evaluated, true)) => ItemStatus::Evaluated,
+        Some((EvaluationStatus::Failed, _)) => ItemStatus::Failed,
+        Some(_) => ItemStatus::Pending,
+    }
 }
 
 /// What the answers showed of one requirement of the job posting.
@@ -212,8 +272,16 @@ impl Report {
     pub fn of(
         interview: &Interview,
         mut answers: BTreeMap<String, Answer>,
+        retries: Vec<Retry>,
         now: time::OffsetDateTime,
     ) -> Self {
+        let mut retries_of: BTreeMap<String, Vec<Retry>> = BTreeMap::new();
+        for retry in retries {
+            retries_of
+                .entry(retry.answer.question_id.clone())
+                .or_default()
+                .push(retry);
+        }
         let mut items = Vec::new();
         let mut by_kind: BTreeMap<String, Vec<f64>> = BTreeMap::new();
         let mut by_topic: BTreeMap<String, Vec<f64>> = BTreeMap::new();
@@ -227,12 +295,13 @@ impl Report {
         for question in asked {
             let answer = answers.remove(&question.id);
             let evaluation = answer.as_ref().and_then(|a| a.evaluation.clone());
-            let status = match answer.as_ref().map(|a| a.evaluation_status) {
-                None => ItemStatus::Unanswered,
-                Some(EvaluationStatus::Evaluated) if evaluation.is_some() => ItemStatus::Evaluated,
-                Some(EvaluationStatus::Failed) => ItemStatus::Failed,
-                Some(_) => ItemStatus::Pending,
-            };
+            let status = item_status(answer.as_ref());
+            let mut retries = retries_of.remove(&question.id).unwrap_or_default();
+            retries.sort_by_key(|r| r.attempt);
+            let retries: Vec<RetryItem> = retries
+                .into_iter()
+                .map(|retry| RetryItem::of(retry, evaluation.as_ref()))
+                .collect();
             if let Some(evaluation) = &evaluation {
                 let score = f64::from(evaluation.score);
                 by_kind
@@ -270,6 +339,7 @@ impl Report {
                 failure_reason: answer.and_then(|a| a.failure_reason),
                 example_answer: question.example_answer.clone(),
                 key_points: question.key_points.clone(),
+                retries,
             });
         }
         let all: Vec<f64> = by_kind.values().flatten().copied().collect();
@@ -432,6 +502,28 @@ pub fn markdown(report: &Report) -> String {
                     let _ = writeln!(out, "- {point}");
                 }
                 out.push('\n');
+            }
+        }
+        for retry in &item.retries {
+            let _ = writeln!(
+                out,
+                "**{} {}**\n\n{}\n",
+                t("Answered again, attempt", "다시 답변, 시도"),
+                retry.attempt,
+                retry.answer
+            );
+            if let Some(evaluation) = &retry.evaluation {
+                let change = retry
+                    .score_change
+                    .map(|change| format!(" ({change:+})"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    out,
+                    "**{}: {} / 10**{change}\n\n{}\n",
+                    t("Score", "점수"),
+                    evaluation.score,
+                    evaluation.feedback
+                );
             }
         }
         if let Some(example) = &item.example_answer {

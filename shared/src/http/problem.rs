@@ -207,6 +207,8 @@ impl From<InterviewError> for ApiError {
             InterviewError::CvNotReady(_) => Self::conflict("cv_not_ready", &error),
             InterviewError::QuestionNotReady => Self::conflict("question_not_ready", &error),
             InterviewError::AlreadyAnswered => Self::conflict("already_answered", &error),
+            InterviewError::NotEvaluatedYet => Self::conflict("not_evaluated_yet", &error),
+            InterviewError::RetryLimitReached => Self::conflict("retry_limit_reached", &error),
             // Waiting does not bring interviews back: no Retry-After.
             InterviewError::QuotaExhausted { .. } => Self::TooManyRequests {
                 code: "quota_exhausted",

@@ -219,6 +219,54 @@ impl InterviewJobs {
         self.record_score_when_done(user_id, interview_id).await
     }
 
+    /// Evaluates a question answered again, like its first answer (no follow-up, no change
+    /// to the interview's score).
+    pub async fn evaluate_retry(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+        attempt: u8,
+        last_attempt: bool,
+    ) -> Result<(), JobError> {
+        let Some(retry) = self
+            .interviews
+            .retry(user_id, interview_id, question_id, attempt)
+            .await?
+        else {
+            return Ok(());
+        };
+        if retry.answer.evaluation_status.is_settled() {
+            return Ok(());
+        }
+        let run = JobRun::Retry {
+            interview_id,
+            question_id,
+            attempt,
+        };
+        if !self.claim(user_id, run).await? {
+            return Ok(());
+        }
+        let Some(interview) = self.interviews.get(user_id, interview_id).await? else {
+            return Ok(());
+        };
+        let evaluation = self
+            .evaluate(&interview, question_id, &retry.answer.answer)
+            .await;
+        let outcome = match &evaluation {
+            Ok(evaluation) => Ok(evaluation),
+            Err(failure) if last_attempt || !failure.is_retryable() => Err(failure.reason()),
+            Err(_) => {
+                self.runs.release(user_id, run).await;
+                return evaluation.map(|_| ());
+            }
+        };
+        self.interviews
+            .record_retry_evaluation(user_id, &retry, outcome)
+            .await?;
+        self.complete(user_id, run).await
+    }
+
     /// Writes the follow-up of a weak answer that missed something, when the interview
     /// still takes one and the question has none; otherwise settles the question. A model
     /// that cannot write one costs the candidate only the follow-up.

@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use crate::domain::cv::CvError;
 use crate::domain::interview::{
-    Answer, EvaluationStatus, Interview, InterviewError, NewInterview, PersonalStatus,
-    select_questions,
+    Answer, EvaluationStatus, Interview, InterviewError, MAX_RETRIES, NewInterview, PersonalStatus,
+    Retry, job_leaning, select_questions,
 };
 use crate::domain::job::Job;
 use crate::domain::posting::{PostingRecord, TargetJob};
+use crate::domain::progress::{Progress, progress, weakest_topics};
 use crate::domain::report::Report;
 use crate::ports::{Clock, IdGenerator, JobQueue, is_well_formed_id};
 use crate::storage::bank::BankCatalog;
@@ -64,13 +65,34 @@ impl Interviews {
         let job = posting
             .as_ref()
             .map(|(posting, _)| TargetJob::new(posting, &cv_text, self.clock.now().year()));
-        let focus_topics = job
-            .as_ref()
-            .map(|job| job.topics_for(request.position))
-            .unwrap_or_default();
+        let focus = match request.focus_weak {
+            true => Some(weakest_topics(
+                &self.progress(user_id).await?,
+                request.position,
+            )),
+            false => None,
+        };
+        // Practice on weak areas takes every technical question from them; a job, two thirds.
+        let (focus_topics, leaning) = match (&focus, &job) {
+            (Some(focus), _) => (
+                focus.topics.iter().map(|t| t.topic.clone()).collect(),
+                request.technical,
+            ),
+            (None, Some(job)) => (
+                job.topics_for(request.position),
+                job_leaning(request.technical),
+            ),
+            (None, None) => (Default::default(), 0),
+        };
         let bank = self.bank.get().await?;
         let seen = self.repo.seen(user_id, request.position).await?;
-        let questions = select_questions(&bank, &request, &seen, &focus_topics, &mut rand::rng());
+        let questions = select_questions(
+            &bank,
+            &request,
+            &seen,
+            (&focus_topics, leaning),
+            &mut rand::rng(),
+        );
         let interview = Interview {
             id: self.ids.new_id(),
             cv_id: request.cv_id.clone(),
@@ -91,6 +113,7 @@ impl Interviews {
             last_answer_at: None,
             follow_ups: Vec::new(),
             awaiting_evaluation: Default::default(),
+            focus,
         };
         // The personal questions are written from the CV and the posting as they are now: a
         // correction of the CV or a deleted posting afterwards does not reach this interview.
@@ -163,7 +186,69 @@ impl Interviews {
     ) -> Result<Report, InterviewError> {
         let interview = self.get(user_id, interview_id).await?;
         let answers = self.repo.answers(user_id, interview_id).await?;
-        Ok(Report::of(&interview, answers, self.clock.now()))
+        let retries = self.repo.retries(user_id, interview_id).await?;
+        Ok(Report::of(&interview, answers, retries, self.clock.now()))
+    }
+
+    /// Answers a question again once its first answer is evaluated (at most
+    /// [`MAX_RETRIES`] times) and queues the evaluation. A retry whose job the queue refuses
+    /// is removed, so sending it again works.
+    pub async fn retry(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+        answer: String,
+    ) -> Result<Retry, InterviewError> {
+        if !is_well_formed_id(interview_id) {
+            return Err(InterviewError::NotFound);
+        }
+        let Some(first) = self.repo.answer(user_id, interview_id, question_id).await? else {
+            let interview = self.get(user_id, interview_id).await?;
+            return match interview.question(question_id) {
+                Some(_) => Err(InterviewError::NotEvaluatedYet),
+                None => Err(InterviewError::NotFound),
+            };
+        };
+        if first.evaluation_status != EvaluationStatus::Evaluated {
+            return Err(InterviewError::NotEvaluatedYet);
+        }
+        for attempt in 1..=MAX_RETRIES {
+            let retry = Retry {
+                attempt,
+                answer: Answer {
+                    answer: answer.clone(),
+                    evaluation_status: EvaluationStatus::Queued,
+                    submitted_at: self.clock.now(),
+                    queued_at: None,
+                    evaluation: None,
+                    failure_reason: None,
+                    ..first.clone()
+                },
+            };
+            if !self.repo.insert_retry(user_id, &retry).await? {
+                continue;
+            }
+            let job = Job::EvaluateRetry {
+                user_id: user_id.to_owned(),
+                interview_id: interview_id.to_owned(),
+                question_id: question_id.to_owned(),
+                attempt,
+            };
+            if let Err(error) = self.queue.send(&job).await {
+                self.repo.delete_retry(user_id, &retry).await?;
+                return Err(error.into());
+            }
+            return Ok(retry);
+        }
+        Err(InterviewError::RetryLimitReached)
+    }
+
+    /// Progress across the user's latest interviews, weakest areas first.
+    pub async fn progress(&self, user_id: &str) -> Result<Progress, InterviewError> {
+        let interviews = self.repo.list(user_id).await?;
+        let answers = self.repo.every_answer(user_id).await?;
+        Ok(progress(&interviews, &answers))
     }
 
     /// The time by this service's clock: what an interview's `next` and status are read at.

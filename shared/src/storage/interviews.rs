@@ -7,14 +7,16 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::layout::{
-    INTERVIEW_PREFIX, answer_key, answer_prefix, attr, interview_cv_text_key, interview_key,
-    profile_key, question_state, seen_behavioral_key, seen_technical_key, user_partition,
+    ANSWER_PREFIX, INTERVIEW_PREFIX, answer_key, answer_prefix, attr, interview_cv_text_key,
+    interview_key, profile_key, question_state, retry_key, retry_prefix, seen_behavioral_key,
+    seen_technical_key, user_partition,
 };
 use super::{Transaction, TransactionFailure};
 use crate::domain::QuestionKind;
 use crate::domain::evaluation::Evaluation;
 use crate::domain::interview::{
-    Answer, EvaluationStatus, Interview, InterviewError, InterviewQuestion, PersonalStatus, Seen,
+    Answer, EvaluationStatus, Interview, InterviewError, InterviewQuestion, PersonalStatus, Retry,
+    Seen,
 };
 use crate::ports::item_store::query_all;
 use crate::ports::{Condition, Item, ItemKey, ItemStore, StoreError, Update, WriteOp};
@@ -450,6 +452,15 @@ impl InterviewStore {
         Ok(answers)
     }
 
+    /// Every first answer of every interview of the user, for progress across them.
+    pub async fn every_answer(&self, user_id: &str) -> Result<Vec<Answer>, StoreError> {
+        query_all(self.store.as_ref(), &user_partition(user_id), ANSWER_PREFIX)
+            .await?
+            .into_iter()
+            .map(Item::decode)
+            .collect()
+    }
+
     /// Stores a first answer and marks its question answered, in one transaction whose
     /// condition is that the question is open (it exists, is written and has no answer);
     /// `false` when it is not, and nothing is written. An interview stored before questions
@@ -530,6 +541,105 @@ impl InterviewStore {
         question_id: &str,
         outcome: Result<&Evaluation, &str>,
     ) -> Result<(), StoreError> {
+        self.record_outcome(&answer_key(user_id, interview_id, question_id), outcome)
+            .await
+    }
+
+    /// Stores a retry, unless that attempt exists; `false` when it does.
+    pub async fn insert_retry(&self, user_id: &str, retry: &Retry) -> Result<bool, StoreError> {
+        let answer = &retry.answer;
+        let key = retry_key(
+            user_id,
+            &answer.interview_id,
+            &answer.question_id,
+            retry.attempt,
+        );
+        match self
+            .store
+            .put(Item::of(key, retry)?, Some(Condition::Absent))
+            .await
+        {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Removes a retry whose job could not be queued, so it can be sent again.
+    pub async fn delete_retry(&self, user_id: &str, retry: &Retry) -> Result<(), StoreError> {
+        let answer = &retry.answer;
+        self.store
+            .delete(
+                &retry_key(
+                    user_id,
+                    &answer.interview_id,
+                    &answer.question_id,
+                    retry.attempt,
+                ),
+                None,
+            )
+            .await
+    }
+
+    pub async fn retry(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+        attempt: u8,
+    ) -> Result<Option<Retry>, StoreError> {
+        match self
+            .store
+            .get(&retry_key(user_id, interview_id, question_id, attempt))
+            .await?
+        {
+            Some(item) => Ok(Some(item.decode()?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every retry of an interview, in question and attempt order.
+    pub async fn retries(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+    ) -> Result<Vec<Retry>, StoreError> {
+        query_all(
+            self.store.as_ref(),
+            &user_partition(user_id),
+            &retry_prefix(interview_id),
+        )
+        .await?
+        .into_iter()
+        .map(Item::decode)
+        .collect()
+    }
+
+    /// Records the outcome of a retry's evaluation.
+    pub async fn record_retry_evaluation(
+        &self,
+        user_id: &str,
+        retry: &Retry,
+        outcome: Result<&Evaluation, &str>,
+    ) -> Result<(), StoreError> {
+        let answer = &retry.answer;
+        self.record_outcome(
+            &retry_key(
+                user_id,
+                &answer.interview_id,
+                &answer.question_id,
+                retry.attempt,
+            ),
+            outcome,
+        )
+        .await
+    }
+
+    async fn record_outcome(
+        &self,
+        key: &ItemKey,
+        outcome: Result<&Evaluation, &str>,
+    ) -> Result<(), StoreError> {
         let updates = match outcome {
             Ok(evaluation) => vec![
                 Update::Set(
@@ -548,11 +658,7 @@ impl InterviewStore {
         };
         unless_already_done(
             self.store
-                .update(
-                    &answer_key(user_id, interview_id, question_id),
-                    updates,
-                    Some(Condition::Present),
-                )
+                .update(key, updates, Some(Condition::Present))
                 .await,
         )
     }

@@ -154,9 +154,24 @@ pub fn answer_key(user_id: &str, interview_id: &str, question_id: &str) -> ItemK
     )
 }
 
+pub const ANSWER_PREFIX: &str = "ANSWER#";
+
 /// The sort-key prefix of every answer of an interview.
 pub fn answer_prefix(interview_id: &str) -> String {
-    format!("ANSWER#{interview_id}#")
+    format!("{ANSWER_PREFIX}{interview_id}#")
+}
+
+/// A question answered again: attempt 1 or 2.
+pub fn retry_key(user_id: &str, interview_id: &str, question_id: &str, attempt: u8) -> ItemKey {
+    ItemKey::new(
+        user_partition(user_id),
+        format!("{}{question_id}#{attempt}", retry_prefix(interview_id)),
+    )
+}
+
+/// The sort-key prefix of every retry of an interview.
+pub fn retry_prefix(interview_id: &str) -> String {
+    format!("RETRY#{interview_id}#")
 }
 
 /// Bank questions of a position the user was given.
@@ -180,6 +195,11 @@ pub fn job_run_key(user_id: &str, run: &JobRun<'_>) -> ItemKey {
             interview_id,
             question_id,
         } => format!("evaluate#{interview_id}#{question_id}"),
+        JobRun::Retry {
+            interview_id,
+            question_id,
+            attempt,
+        } => format!("retry#{interview_id}#{question_id}#{attempt}"),
     };
     ItemKey::new(user_partition(user_id), format!("JOBRUN#{name}"))
 }
@@ -193,6 +213,11 @@ pub enum JobRun<'a> {
     Evaluation {
         interview_id: &'a str,
         question_id: &'a str,
+    },
+    Retry {
+        interview_id: &'a str,
+        question_id: &'a str,
+        attempt: u8,
     },
 }
 
