@@ -30,6 +30,8 @@ import { store } from './lib/util.js';
 /** @typedef {Schemas['JobDetail']} JobDetail */
 /** @typedef {Schemas['Requirement']} Requirement */
 /** @typedef {Schemas['Fit']} Fit */
+/** @typedef {Schemas['Progress']} Progress */
+/** @typedef {Schemas['RetryItem']} RetryItem */
 /** @typedef {Schemas['Problem']} Problem */
 /** @typedef {Schemas['FieldError']} FieldError */
 /** @typedef {Schemas['Position']} Position */
@@ -334,6 +336,27 @@ export async function uploadCvFile(file, title) {
     throw new ApiError(put.status, problem, retryAfter(put));
   }
   return body(await call('POST', `/cvs/${encodeURIComponent(ticket.id)}/complete`));
+}
+
+// Progress and retries
+
+/** @returns {Promise<Progress>} */
+export async function myProgress() {
+  return body(await call('GET', '/me/progress'));
+}
+
+/**
+ * Answers a question again once its first answer is evaluated.
+ * @param {string} interviewId
+ * @param {string} questionId
+ * @param {string} answer
+ * @returns {Promise<Schemas['RetryReceipt']>}
+ */
+export async function retryAnswer(interviewId, questionId, answer) {
+  /** @type {Schemas['AnswerRequest']} */
+  const request = { answer };
+  const path = `/interviews/${encodeURIComponent(interviewId)}/answers/${encodeURIComponent(questionId)}/retries`;
+  return body(await call('POST', path, { json: request }));
 }
 
 // Job postings

@@ -52,7 +52,7 @@ for (const lang of /** @type {const} */ (['en', 'ko'])) {
     await expect(item.getByRole('heading', { name: 'awesome-cv-resume' })).toBeVisible();
 
     // Start: the interviews left are shown first.
-    await page.getByRole('link', { name: m['nav.newInterview'] }).click();
+    await page.getByRole('link', { name: m['nav.newInterview'], exact: true }).click();
     await expect(page.getByText(m['newInterview.left'].replace('{left}', '5').replace('{total}', '5'))).toBeVisible();
     await page.getByRole('radio', { name: m['position.be'] }).check();
     await page.getByLabel(m['newInterview.lang']).selectOption(lang);
@@ -113,7 +113,7 @@ for (const lang of /** @type {const} */ (['en', 'ko'])) {
     expect(markdown).toContain(ANSWERS[lang][0].slice(0, 40));
 
     // History lists it with its score and opens the report again.
-    await page.getByRole('link', { name: m['nav.history'] }).click();
+    await page.getByRole('link', { name: m['nav.history'], exact: true }).click();
     await expect(page.locator('.history-item')).toHaveCount(1);
     await expect(page.locator('.history-item .score-pill')).toBeVisible();
     await page.getByRole('link', { name: m['history.report'], exact: true }).click();

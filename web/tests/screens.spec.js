@@ -103,7 +103,7 @@ for (const lang of /** @type {const} */ (['en', 'ko'])) {
       await page.getByRole('button', { name: m['cvs.pasteToggle'] }).click();
       await check('cvs');
 
-      await page.getByRole('link', { name: m['nav.newInterview'] }).click();
+      await page.getByRole('link', { name: m['nav.newInterview'], exact: true }).click();
       await expect(page.getByRole('button', { name: m['newInterview.start'] })).toBeVisible();
       await check('new-interview');
 
@@ -128,12 +128,12 @@ for (const lang of /** @type {const} */ (['en', 'ko'])) {
       await expect(page.locator('.report-item .evaluation')).toHaveCount(7);
       await check('report');
 
-      await page.getByRole('link', { name: m['nav.history'] }).click();
+      await page.getByRole('link', { name: m['nav.history'], exact: true }).click();
       await expect(page.locator('.history-item')).toHaveCount(3);
       await expect(page.locator('svg.trend')).toBeVisible();
       await check('history');
 
-      await page.getByRole('link', { name: m['nav.practice'] }).click();
+      await page.getByRole('link', { name: m['nav.practice'], exact: true }).click();
       await expect(page.locator('.practice-item').first()).toBeVisible();
       await page.locator('.practice-more summary').first().click();
       await check('practice');
@@ -144,7 +144,7 @@ for (const lang of /** @type {const} */ (['en', 'ko'])) {
       await expect(page.locator('.practice-item')).toHaveCount(20);
       await check('practice-behavioral');
 
-      await page.getByRole('link', { name: m['nav.account'] }).click();
+      await page.getByRole('link', { name: m['nav.account'], exact: true }).click();
       await page.getByRole('button', { name: m['account.deleteStart'] }).click();
       await expect(page.getByText(m['account.deleteIrreversible'])).toBeVisible();
       await check('account');

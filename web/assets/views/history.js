@@ -1,11 +1,12 @@
-// History: past interviews with their scores and a trend chart; any report opens from here.
+// History: progress by topic and competency (weakest first, with a way to practise them),
+// past interviews with their scores and a trend chart; any report opens from here.
 import { html } from '../lib/html.js';
 import { useEffect, useState } from '../vendor/hooks.mjs';
 import { t, tv } from '../i18n/index.js';
-import { history } from '../api.js';
+import { history, myProgress } from '../api.js';
 import { Alert, Badge, Loading, PageTitle, errorMessage } from '../lib/ui.js';
 import { formatDate, formatScore, formatShortDate, formatTime } from '../lib/util.js';
-import { TrendChart } from './charts.js';
+import { BarChart, TrendChart } from './charts.js';
 import { scoreTone } from './evaluation.js';
 
 /** @typedef {import('../api.js').HistoryEntry} HistoryEntry */
@@ -14,11 +15,14 @@ import { scoreTone } from './evaluation.js';
 export function HistoryScreen({ lang }) {
   const [items, setItems] = useState(/** @type {HistoryEntry[] | null} */ (null));
   const [error, setError] = useState(/** @type {string | null} */ (null));
+  const [progress, setProgress] = useState(/** @type {import('../api.js').Progress | null} */ (null));
 
   useEffect(() => {
     history()
       .then((h) => setItems(h.items))
       .catch((err) => setError(errorMessage(err)));
+    // Progress is extra: the history shows without it.
+    myProgress().then(setProgress, () => {});
   }, []);
 
   if (error) return html`<div class="stack"><${PageTitle}>${t('history.title')}<//><${Alert}>${error}<//></div>`;
@@ -50,6 +54,7 @@ export function HistoryScreen({ lang }) {
           <section class="card">
             <${TrendChart} id="trend" title=${t('history.trend')} points=${scored} emptyText=${t('history.noScores')} />
           </section>
+          ${progress && progress.areas.length ? html`<${ProgressSection} progress=${progress} />` : null}
           <section class="card" aria-labelledby="past-title">
             <h2 id="past-title">${t('history.past')}</h2>
             <ul class="history-list">
@@ -81,4 +86,28 @@ export function HistoryScreen({ lang }) {
           </section>
         `}
   </div>`;
+}
+
+/**
+ * Each topic and competency over the latest interviews, weakest first, with its trend.
+ * @param {{ progress: import('../api.js').Progress }} props
+ */
+function ProgressSection({ progress }) {
+  const rows = progress.areas.map((area) => {
+    const trend =
+      area.trend == null
+        ? ''
+        : ` · ${area.trend > 0 ? '↑' : area.trend < 0 ? '↓' : '→'} ${area.trend > 0 ? '+' : ''}${formatScore(area.trend)}`;
+    return {
+      label: tv(area.kind, area.name, area.name),
+      score: area.score,
+      note: `${t('report.answers', { count: area.answers })}${trend}`,
+    };
+  });
+  return html`<section class="card" aria-labelledby="progress-title">
+    <h2 id="progress-title">${t('history.progress')}</h2>
+    <p class="hint">${t('history.progressSub', { count: progress.interviews })}</p>
+    <${BarChart} id="chart-progress" title=${t('history.progressChart')} rows=${rows} />
+    <p><a class="btn btn-primary" href="#/interviews/new?focus=weak">${t('history.practiseWeak')}</a></p>
+  </section>`;
 }

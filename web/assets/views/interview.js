@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from '../vendor/hooks.mjs';
 import { t, tv } from '../i18n/index.js';
 import { ApiError, MAX_ANSWER, NetworkError, getInterview, nextQuestion, report as getReport, submitAnswer } from '../api.js';
 import { Alert, Loading, PageTitle, Progress, Spinner, errorMessage } from '../lib/ui.js';
-import { isAbort, pollDelay, store, cx } from '../lib/util.js';
+import { formatScore, isAbort, pollDelay, store, cx } from '../lib/util.js';
 import { canSpeak, dictate, recognitionClass, speak, stopSpeaking } from '../lib/voice.js';
 import { EvaluationView } from './evaluation.js';
 
@@ -215,6 +215,7 @@ export function InterviewScreen({ id }) {
           : null}
       </div>
     </div>
+    ${iv.focus ? html`<p class="hint focus-note">${focusNote(iv.focus)}</p>` : null}
     ${notice ? html`<${Alert} kind="info">${notice}<//>` : null}
     ${loadError ? html`<${Alert}>${loadError}<//>` : null}
     <ol class="chat" aria-label=${t('interview.transcript')}>
@@ -255,6 +256,17 @@ export function InterviewScreen({ id }) {
         : null}
     </ol>
   </div>`;
+}
+
+/**
+ * What a practice interview on weak areas chose, in words.
+ * @param {NonNullable<InterviewView['focus']>} focus
+ */
+function focusNote(focus) {
+  if (focus.reason === 'too_few_answers') return t('interview.focusFallback');
+  if (focus.reason === 'no_weak_topic') return t('interview.focusNone');
+  const topics = focus.topics.map((f) => `${tv('topic', f.topic)} (${formatScore(f.score)})`).join(', ');
+  return t('interview.focusWeak', { topics });
 }
 
 /**

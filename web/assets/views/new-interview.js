@@ -30,6 +30,7 @@ export function NewInterviewScreen({ lang }) {
   const [cvId, setCvId] = useState('');
   const [jobs, setJobs] = useState(/** @type {import('../api.js').JobPosting[]} */ ([]));
   const [jobId, setJobId] = useState('');
+  const [focusWeak, setFocusWeak] = useState(() => hashParam('focus') === 'weak');
   const [position, setPosition] = useState(/** @type {Position} */ (/** @type {any} */ (store.get('cyi.position')) || 'be'));
   const [ivLang, setIvLang] = useState(/** @type {Lang} */ (lang === 'ko' ? 'ko' : 'en'));
   const [counts, setCounts] = useState({ technical: '3', behavioral: '2', personal: '5', follow_ups: '3' });
@@ -82,6 +83,7 @@ export function NewInterviewScreen({ lang }) {
         behavioral: numbers.behavioral,
         personal: numbers.personal,
         follow_ups: numbers.follow_ups,
+        focus: focusWeak ? 'weak' : null,
         job_id: jobId || null,
       });
       navigate(`#/interviews/${encodeURIComponent(interview.id)}`);
@@ -158,6 +160,12 @@ export function NewInterviewScreen({ lang }) {
               <option value="en">${t('lang.en')}</option>
               <option value="ko">${t('lang.ko')}</option>
             </select>
+          </div>
+          <div class="field setting-check">
+            <input type="checkbox" id="iv-focus" checked=${focusWeak} aria-describedby="iv-focus-hint"
+              onChange=${(/** @type {Event} */ e) => setFocusWeak(/** @type {HTMLInputElement} */ (e.currentTarget).checked)} />
+            <label for="iv-focus">${t('newInterview.focusWeak')}</label>
+            <p class="hint" id="iv-focus-hint">${t('newInterview.focusWeakHint')}</p>
           </div>
           <fieldset class="field counts">
             <legend>${t('newInterview.counts')}</legend>

@@ -4,7 +4,7 @@
 import { html } from '../lib/html.js';
 import { useEffect, useState } from '../vendor/hooks.mjs';
 import { t, tv } from '../i18n/index.js';
-import { report as getReport, reportMarkdown } from '../api.js';
+import { MAX_ANSWER, report as getReport, reportMarkdown, retryAnswer } from '../api.js';
 import { Alert, Badge, Loading, PageTitle, Spinner, errorMessage } from '../lib/ui.js';
 import { formatScore, isAbort, pollDelay } from '../lib/util.js';
 import { requirementName } from '../lib/domain.js';
@@ -60,12 +60,95 @@ function FitSection({ fit, items, uiLang }) {
   </section>`;
 }
 
+/** Retries a question allows after its first evaluation. */
+const MAX_RETRIES = 2;
+
+/**
+ * A question answered again: each attempt with its change against the first answer, and a
+ * form for another attempt while any are left.
+ * @param {{ item: Report['items'][number], interviewId: string, lang: string, onSent: () => void }} props
+ */
+function Retries({ item, interviewId, lang, onSent }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  const [error, setError] = useState(/** @type {string | null} */ (null));
+  const [sending, setSending] = useState(false);
+  const retries = item.retries ?? [];
+  const left = MAX_RETRIES - retries.length;
+  const boxId = `retry-${item.question_id}`;
+
+  const send = async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    if (sending) return;
+    if (!text.trim()) {
+      setError(t('interview.empty'));
+      return;
+    }
+    setSending(true);
+    setError(null);
+    try {
+      await retryAnswer(interviewId, item.question_id, text);
+      setText('');
+      setOpen(false);
+      onSent();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return html`<div class="item-block retries">
+    ${retries.map(
+      (retry) => html`<div class="retry" key=${retry.attempt}>
+        <h4>${t('report.attempt', { n: retry.attempt })}</h4>
+        <p class="answer-text" lang=${lang}>${retry.answer}</p>
+        ${retry.status === 'pending' ? html`<${Badge} tone="progress">${t('eval.pending')}<//>` : null}
+        ${retry.status === 'failed' ? html`<p class="eval-failed">${t('eval.failed')}</p>` : null}
+        ${retry.evaluation
+          ? html`<p class="retry-change">
+              <span class=${`fit-score score-${scoreTone(retry.evaluation.score)}`}>${retry.evaluation.score}/10</span>
+              ${retry.score_change != null
+                ? html` <${Badge} tone=${retry.score_change > 0 ? 'ok' : retry.score_change < 0 ? 'bad' : 'neutral'}>${t('report.scoreChange', {
+                    change: `${retry.score_change > 0 ? '+' : ''}${retry.score_change}`,
+                  })}<//>`
+                : null}
+            </p>
+            ${retry.key_points_gained && retry.key_points_gained.length
+              ? html`<p class="hint" lang=${lang}>${t('report.gained', { points: retry.key_points_gained.join('; ') })}</p>`
+              : null}
+            <p lang=${lang}>${retry.evaluation.feedback}</p>`
+          : null}
+      </div>`,
+    )}
+    ${left > 0 && !open
+      ? html`<p class="no-print"><button type="button" class="btn btn-small" onClick=${() => setOpen(true)}>${t('report.retry')}</button>
+          <span class="hint"> ${t('report.retriesLeft', { count: left })}</span></p>`
+      : null}
+    ${open
+      ? html`<form class="retry-form no-print" onSubmit=${send} novalidate>
+          <label for=${boxId}>${t('report.retryLabel')}</label>
+          <textarea id=${boxId} rows="6" maxLength=${MAX_ANSWER} value=${text} lang=${lang}
+            aria-invalid=${error ? 'true' : undefined} aria-describedby=${error ? `${boxId}-error` : undefined}
+            onInput=${(/** @type {Event} */ ev) => setText(/** @type {HTMLTextAreaElement} */ (ev.currentTarget).value)}></textarea>
+          ${error ? html`<p class="field-error" id=${`${boxId}-error`}>${error}</p>` : null}
+          <div class="actions-inline">
+            <button type="submit" class="btn btn-primary btn-small" disabled=${sending}>${t('report.retrySend')}</button>
+            <button type="button" class="btn btn-small" onClick=${() => setOpen(false)}>${t('common.cancel')}</button>
+          </div>
+        </form>`
+      : null}
+  </div>`;
+}
+
 /** @param {{ id: string, lang: string }} props */
 export function ReportScreen({ id, lang: uiLang }) {
   const [rep, setRep] = useState(/** @type {Report | null} */ (null));
   const [error, setError] = useState(/** @type {string | null} */ (null));
   const [downloading, setDownloading] = useState(false);
   const [downloadError, setDownloadError] = useState(/** @type {string | null} */ (null));
+  // Bumped when a question is answered again, so the report is polled until it is evaluated.
+  const [tick, setTick] = useState(0);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -75,8 +158,10 @@ export function ReportScreen({ id, lang: uiLang }) {
         for (;;) {
           const fresh = await getReport(id, controller.signal);
           setRep(fresh);
-          const waiting = fresh.items.some((i) => i.status === 'pending');
-          if (fresh.complete || !waiting) return;
+          const waiting = fresh.items.some(
+            (i) => i.status === 'pending' || (i.retries ?? []).some((r) => r.status === 'pending'),
+          );
+          if (!waiting) return;
           await pollDelay({ backoff, cap: 10, signal: controller.signal });
           backoff = Math.min(backoff * 1.5, 10);
         }
@@ -85,7 +170,7 @@ export function ReportScreen({ id, lang: uiLang }) {
       }
     })();
     return () => controller.abort();
-  }, [id]);
+  }, [id, tick]);
 
   const download = async () => {
     if (downloading) return;
@@ -207,6 +292,9 @@ export function ReportScreen({ id, lang: uiLang }) {
                 </div>`
               : null}
             ${item.status === 'failed' ? html`<p class="eval-failed">${t('eval.failed')}</p>` : null}
+            ${item.status === 'evaluated'
+              ? html`<${Retries} item=${item} interviewId=${id} lang=${lang} onSent=${() => setTick((n) => n + 1)} />`
+              : null}
             ${item.example_answer
               ? html`<div class="item-block example">
                   <h4>${t('report.example')}</h4>
