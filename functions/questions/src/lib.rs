@@ -8,13 +8,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use cyi_shared::domain::bank::{Browse, CURSOR, Listed, PAGE_SIZE, all_topics};
+use cyi_shared::domain::focus::WeakFocus;
 use cyi_shared::domain::interview::{
     ANSWER, Answer, DEFAULT_FOLLOW_UPS, EvaluationStatus, Interview, InterviewError,
     InterviewQuestion, InterviewStatus, MAX_FOLLOW_UPS, NewInterview, Next, PENDING_RETRY_SECONDS,
     PersonalStatus, parse_answer,
 };
 use cyi_shared::domain::posting::TargetJob;
-use cyi_shared::domain::progress::WeakFocus;
 use cyi_shared::domain::{COMPETENCIES, Difficulty, FieldError, Lang, Position, QuestionKind};
 use cyi_shared::http::schema::{Body, any_text, one_of, or_null, query, text, whole_number};
 use cyi_shared::http::{ApiJson, ApiQuery, CurrentUser, as_whole_number};

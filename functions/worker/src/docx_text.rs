@@ -12,7 +12,7 @@ use quick_xml::events::Event;
 
 use cyi_shared::domain::cv::FailureReason;
 
-use crate::cv_text::Limits;
+use crate::limits::Limits;
 
 /// The main body of a Word document.
 const BODY: &str = "word/document.xml";

@@ -3,6 +3,7 @@
 
 pub mod cv_text;
 pub mod docx_text;
+pub mod limits;
 
 use std::convert::Infallible;
 use std::sync::Arc;

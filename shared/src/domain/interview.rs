@@ -13,8 +13,8 @@ use utoipa::ToSchema;
 use super::bank::Bank;
 use super::evaluation::{Criterion, Evaluation, mean_score};
 use super::field::{FieldError, HAS_TEXT, TextRule};
+use super::focus::WeakFocus;
 use super::posting::TargetJob;
-use super::progress::WeakFocus;
 use super::vocabulary::{Difficulty, Lang, Position, QuestionKind, names};
 
 pub const MAX_ANSWER_CHARS: usize = 5_000;

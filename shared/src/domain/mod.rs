@@ -6,6 +6,7 @@ pub mod bank;
 pub mod cv;
 pub mod evaluation;
 pub mod field;
+pub mod focus;
 pub mod follow_up;
 pub mod interview;
 pub mod job;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::evaluation::mean_score;
+use super::focus::{FocusReason, FocusTopic, WeakFocus};
 use super::interview::{Answer, Interview};
 use super::vocabulary::{Position, names};
 
@@ -147,36 +148,6 @@ pub fn progress(interviews: &[Interview], answers: &[Answer]) -> Progress {
         interviews: window.len(),
         areas,
     }
-}
-
-/// A topic a practice interview aims at, and why: its score and the answers behind it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct FocusTopic {
-    pub topic: String,
-    pub score: f64,
-    pub answers: usize,
-}
-
-/// Why a practice interview on weak areas asks what it asks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FocusReason {
-    /// The topics listed are the weakest, each with enough answers behind it.
-    WeakestTopics,
-    /// No topic of the position has enough answers yet: the usual spread.
-    TooFewAnswers,
-    /// Every topic with enough answers scores 7 or more: the usual spread.
-    NoWeakTopic,
-}
-
-names!(FocusReason { WeakestTopics = "weakest_topics", TooFewAnswers = "too_few_answers", NoWeakTopic = "no_weak_topic" });
-
-/// What a practice interview on weak areas chose, and why.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct WeakFocus {
-    pub reason: FocusReason,
-    /// Weakest first; empty unless the reason is `weakest_topics`.
-    pub topics: Vec<FocusTopic>,
 }
 
 /// The weakest topics of a position, those scoring under 7 with enough answers behind them,

@@ -5,21 +5,14 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::insert_in_slot;
 use super::layout::{CV_PREFIX, attr, cv_key, cv_text_key, profile_key};
-use super::{Transaction, TransactionFailure};
 use crate::domain::cv::{CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_CVS_PER_USER};
 use crate::ports::{Condition, Item, ItemStore, StoreError, Update, WriteOp};
 
 #[derive(Clone)]
 pub struct CvStore {
     store: Arc<dyn ItemStore>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum NewCvWrite {
-    Slot,
-    Record,
-    Text,
 }
 
 /// The time as CV records keep it.
@@ -64,39 +57,15 @@ impl CvStore {
         record: &CvRecord,
         text: Option<&str>,
     ) -> Result<(), CvError> {
-        let mut transaction = Transaction::new();
-        transaction.push(
-            NewCvWrite::Slot,
-            WriteOp::Update {
-                key: profile_key(user_id),
-                updates: vec![Update::Add(attr::CVS_COUNT.into(), 1)],
-                condition: Some(Condition::LessThan(
-                    attr::CVS_COUNT.into(),
-                    MAX_CVS_PER_USER,
-                )),
-            },
-        );
-        transaction.push(
-            NewCvWrite::Record,
-            WriteOp::Put {
-                item: Item::of(cv_key(user_id, &record.id), record)?,
-                condition: Some(Condition::Absent),
-            },
-        );
-        if let Some(text) = text {
-            transaction.push(
-                NewCvWrite::Text,
-                WriteOp::Put {
-                    item: text_item(user_id, &record.id, text)?,
-                    condition: None,
-                },
-            );
-        }
-        match transaction.commit(self.store.as_ref()).await {
-            Err(TransactionFailure::Conditions(failed)) if failed.contains(&NewCvWrite::Slot) => {
-                Err(CvError::LimitReached)
-            }
-            other => Ok(other?),
+        let text = match text {
+            Some(text) => Some(text_item(user_id, &record.id, text)?),
+            None => None,
+        };
+        let slot = (attr::CVS_COUNT, MAX_CVS_PER_USER);
+        let record = Item::of(cv_key(user_id, &record.id), record)?;
+        match insert_in_slot(self.store.as_ref(), user_id, slot, record, text).await? {
+            true => Ok(()),
+            false => Err(CvError::LimitReached),
         }
     }
 

@@ -67,6 +67,59 @@ impl<L: Copy> Default for Transaction<L> {
     }
 }
 
+/// The writes of a new record that takes one of the user's counted slots.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum SlotWrite {
+    Slot,
+    Record,
+    Text,
+}
+
+/// Writes a new record (and its text, if any) while taking one of the user's slots, counted
+/// in `counter` on the profile and bounded by `limit`, in one transaction. `Ok(false)` when
+/// every slot is taken, and nothing is written.
+pub(crate) async fn insert_in_slot(
+    store: &dyn ItemStore,
+    user_id: &str,
+    (counter, limit): (&str, i64),
+    record: crate::ports::Item,
+    text: Option<crate::ports::Item>,
+) -> Result<bool, TransactionFailure<SlotWrite>> {
+    use crate::ports::{Condition, Update};
+    let mut transaction = Transaction::new();
+    transaction.push(
+        SlotWrite::Slot,
+        WriteOp::Update {
+            key: layout::profile_key(user_id),
+            updates: vec![Update::Add(counter.into(), 1)],
+            condition: Some(Condition::LessThan(counter.into(), limit)),
+        },
+    );
+    transaction.push(
+        SlotWrite::Record,
+        WriteOp::Put {
+            item: record,
+            condition: Some(Condition::Absent),
+        },
+    );
+    if let Some(text) = text {
+        transaction.push(
+            SlotWrite::Text,
+            WriteOp::Put {
+                item: text,
+                condition: None,
+            },
+        );
+    }
+    match transaction.commit(store).await {
+        Ok(()) => Ok(true),
+        Err(TransactionFailure::Conditions(failed)) if failed.contains(&SlotWrite::Slot) => {
+            Ok(false)
+        }
+        Err(other) => Err(other),
+    }
+}
+
 /// Every item of a user's partition under a prefix, newest first (ids sort by time).
 pub(crate) async fn newest_first_items(
     store: &dyn ItemStore,

@@ -5,21 +5,14 @@ use std::sync::Arc;
 
 use serde_json::json;
 
+use super::insert_in_slot;
 use super::layout::{POSTING_PREFIX, attr, posting_key, posting_text_key, profile_key};
-use super::{Transaction, TransactionFailure};
 use crate::domain::posting::{MAX_POSTINGS_PER_USER, PostingError, PostingRecord};
 use crate::ports::{Condition, Item, ItemStore, StoreError, Update, WriteOp};
 
 #[derive(Clone)]
 pub struct PostingStore {
     store: Arc<dyn ItemStore>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum NewPostingWrite {
-    Slot,
-    Record,
-    Text,
 }
 
 impl PostingStore {
@@ -68,42 +61,15 @@ impl PostingStore {
         record: &PostingRecord,
         text: &str,
     ) -> Result<(), PostingError> {
-        let mut transaction = Transaction::new();
-        transaction.push(
-            NewPostingWrite::Slot,
-            WriteOp::Update {
-                key: profile_key(user_id),
-                updates: vec![Update::Add(attr::POSTINGS_COUNT.into(), 1)],
-                condition: Some(Condition::LessThan(
-                    attr::POSTINGS_COUNT.into(),
-                    MAX_POSTINGS_PER_USER,
-                )),
-            },
-        );
-        transaction.push(
-            NewPostingWrite::Record,
-            WriteOp::Put {
-                item: Item::of(posting_key(user_id, &record.id), record)?,
-                condition: Some(Condition::Absent),
-            },
-        );
-        transaction.push(
-            NewPostingWrite::Text,
-            WriteOp::Put {
-                item: Item::of(
-                    posting_text_key(user_id, &record.id),
-                    &json!({ attr::TEXT: text }),
-                )?,
-                condition: None,
-            },
-        );
-        match transaction.commit(self.store.as_ref()).await {
-            Err(TransactionFailure::Conditions(failed))
-                if failed.contains(&NewPostingWrite::Slot) =>
-            {
-                Err(PostingError::LimitReached)
-            }
-            other => Ok(other?),
+        let slot = (attr::POSTINGS_COUNT, MAX_POSTINGS_PER_USER);
+        let text = Item::of(
+            posting_text_key(user_id, &record.id),
+            &json!({ attr::TEXT: text }),
+        )?;
+        let record = Item::of(posting_key(user_id, &record.id), record)?;
+        match insert_in_slot(self.store.as_ref(), user_id, slot, record, Some(text)).await? {
+            true => Ok(()),
+            false => Err(PostingError::LimitReached),
         }
     }
 
