@@ -64,7 +64,9 @@ pub fn missed_by(kind: QuestionKind, evaluation: &Evaluation, lang: Lang) -> Opt
 }
 
 /// The follow-up question of `original`, graded like it: on the points the answer missed
-/// for a technical one, on the same competency or criteria otherwise.
+/// for a technical one, on the same competency or criteria otherwise. The example answer
+/// stays on the original only (the interview item is rewritten on every answer, so what it
+/// holds twice is paid for each time); grading reads it from there.
 pub fn follow_up_question(
     original: &InterviewQuestion,
     written: FollowUp,
@@ -77,6 +79,7 @@ pub fn follow_up_question(
             QuestionKind::Technical => missed.to_vec(),
             _ => Vec::new(),
         },
+        example_answer: None,
         requirement: None,
         follows: Some(original.id.clone()),
         ..original.clone()
@@ -188,6 +191,7 @@ mod tests {
         assert_eq!(follow_up.follows.as_deref(), Some("q2"));
         assert_eq!(follow_up.key_points, ["leaf links"]);
         assert_eq!(follow_up.topic.as_deref(), Some("databases"));
+        assert_eq!(follow_up.example_answer, None, "kept on the original only");
         assert_eq!(
             quoted_from("  I would add an index. Then more."),
             "I would add an index"

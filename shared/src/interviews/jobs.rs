@@ -211,9 +211,7 @@ impl InterviewJobs {
             .record_evaluation(user_id, interview_id, question_id, outcome)
             .await?;
         if outcome.is_err() {
-            self.interviews
-                .settle(user_id, interview_id, question_id)
-                .await?;
+            self.settle(user_id, &interview, question_id).await?;
         }
         self.complete(user_id, run).await?;
         self.record_score_when_done(user_id, interview_id).await
@@ -287,10 +285,7 @@ impl InterviewJobs {
                     .map(|missed| (question, missed))
             });
         let Some((question, missed)) = wanted else {
-            return Ok(self
-                .interviews
-                .settle(user_id, &interview.id, question_id)
-                .await?);
+            return self.settle(user_id, interview, question_id).await;
         };
         let request = FollowUpRequest {
             lang: interview.lang,
@@ -316,10 +311,24 @@ impl InterviewJobs {
             }
         }
         // Settled whether or not it was added (the limit may have been reached meanwhile).
-        Ok(self
-            .interviews
-            .settle(user_id, &interview.id, question_id)
-            .await?)
+        self.settle(user_id, interview, question_id).await
+    }
+
+    /// Records that a question's evaluation settled, where that matters: only while the
+    /// interview may still follow up is an unsettled answer waited for (and the interview
+    /// item, which every settling rewrites, is the largest item there is).
+    async fn settle(
+        &self,
+        user_id: &str,
+        interview: &Interview,
+        question_id: &str,
+    ) -> Result<(), JobError> {
+        if interview.may_follow_up() {
+            self.interviews
+                .settle(user_id, &interview.id, question_id)
+                .await?;
+        }
+        Ok(())
     }
 
     async fn evaluate(
@@ -343,12 +352,20 @@ impl InterviewJobs {
             }
             None => None,
         };
+        // A follow-up is graded against the example answer of the question it follows.
+        let example_answer = question
+            .follows
+            .as_deref()
+            .and_then(|original| interview.question(original))
+            .unwrap_or(question)
+            .example_answer
+            .clone();
         let request = EvaluationRequest {
             lang: interview.lang,
             kind: question.kind,
             question: question.text.clone().unwrap_or_default(),
             answer: answer.to_owned(),
-            example_answer: question.example_answer.clone(),
+            example_answer,
             key_points: question.key_points.clone(),
             competency,
             criteria: question.criteria.clone(),
