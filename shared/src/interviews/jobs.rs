@@ -294,7 +294,7 @@ impl InterviewJobs {
             answer: answer.to_owned(),
             missed: missed.clone(),
         };
-        match self.llm.follow_up(&request).await {
+        let added = match self.llm.follow_up(&request).await {
             Ok(written) => {
                 let follow_up = follow_up_question(question, written, &missed);
                 self.interviews
@@ -304,14 +304,19 @@ impl InterviewJobs {
                         &follow_up,
                         interview.follow_up_limit,
                     )
-                    .await?;
+                    .await?
             }
             Err(error) => {
                 tracing::warn!(interview_id = %interview.id, question_id, ?error, "a follow-up could not be written");
+                false
             }
+        };
+        // Adding it settled the question; otherwise (no follow-up, or the limit was reached
+        // meanwhile) settle it here.
+        match added {
+            true => Ok(()),
+            false => self.settle(user_id, interview, question_id).await,
         }
-        // Settled whether or not it was added (the limit may have been reached meanwhile).
-        self.settle(user_id, interview, question_id).await
     }
 
     /// Records that a question's evaluation settled, where that matters: only while the
