@@ -1,7 +1,7 @@
 //! What every function shares, in layers that import downward only:
 //! `domain` (types and rules, no I/O) at the bottom; then `ports` (traits), `storage` (the
 //! key layout and one repository per aggregate) and the use cases (`accounts`, `cvs`,
-//! `interviews`, `bank_files`); then the adapters, the HTTP edge (`http`) and the LLM layer
+//! `interviews`, `bank_files`, and `sweep` over the queued work of the last two); then the adapters, the HTTP edge (`http`) and the LLM layer
 //! (`llm`); at the top the wiring (`config`, `services`, `lambda`, `telemetry`, `secrets`).
 
 pub mod accounts;
@@ -19,6 +19,7 @@ pub mod ports;
 pub mod secrets;
 pub mod services;
 pub mod storage;
+pub mod sweep;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;

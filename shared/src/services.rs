@@ -21,6 +21,8 @@ use crate::storage::bank::{BankCache, BankCatalog};
 use crate::storage::cvs::CvStore;
 use crate::storage::interviews::InterviewStore;
 use crate::storage::job_runs::JobRuns;
+use crate::storage::pending_work::PendingWork;
+use crate::sweep::Sweep;
 
 /// The ports a process runs with; every use case is built from these.
 #[derive(Clone)]
@@ -68,10 +70,21 @@ impl Services {
             InterviewStore::new(Arc::clone(&self.store)),
             CvStore::new(Arc::clone(&self.store)),
             self.bank_catalog(),
+            PendingWork::new(Arc::clone(&self.store)),
             Arc::clone(&self.queue),
             Arc::clone(&self.clock),
             Arc::clone(&self.ids),
             self.limits.interview_quota,
+        )
+    }
+
+    pub fn sweep(&self) -> Sweep {
+        Sweep::new(
+            PendingWork::new(Arc::clone(&self.store)),
+            self.cvs(),
+            self.interview_jobs(),
+            Arc::clone(&self.queue),
+            Arc::clone(&self.clock),
         )
     }
 

@@ -879,9 +879,12 @@ export interface components {
         };
         ReportItem: {
             answer?: string | null;
+            /** @description The evaluation failed and may be tried again: submitting the same answer again does. */
+            can_retry?: boolean;
             competency?: string | null;
             evaluation?: null | components["schemas"]["Evaluation"];
             example_answer?: string | null;
+            /** @description Why the evaluation failed: `model_unavailable`, `invalid_model_output`, `processing_error`. */
             failure_reason?: string | null;
             key_points?: string[];
             kind: components["schemas"]["QuestionKind"];

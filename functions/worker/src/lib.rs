@@ -14,18 +14,27 @@ use cyi_shared::ports::{Delivery, JobQueue};
 use tracing::Instrument;
 
 /// Runs one job, received for the `receive_count`th time. Every job is idempotent: a
-/// redelivered job finds its work done and stops. On the last receive the queue in use makes,
-/// a failure must leave a visible `failed` state rather than a job that silently dies in the
-/// dead-letter queue.
+/// redelivered job finds its work done (or its data deleted) and stops quietly. On the last
+/// receive the queue in use makes, a failure must leave a visible `failed` state rather than
+/// a job that silently dies in the dead-letter queue. A job that ends well clears its work's
+/// pending marker, so the sweep has nothing to send again.
 pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Result<(), JobError> {
     let last_attempt = receive_count >= services.queue.max_receives();
+    let result = run(services, &job, last_attempt).await;
+    if result.is_ok() {
+        services.sweep().work_finished(&job).await;
+    }
+    result
+}
+
+async fn run(services: &Services, job: &Job, last_attempt: bool) -> Result<(), JobError> {
     match job {
         Job::ExtractCv { user_id, cv_id } => {
-            let result = extract_cv(services, &user_id, &cv_id).await;
+            let result = extract_cv(services, user_id, cv_id).await;
             if result.is_err() && last_attempt {
                 services
                     .cvs()
-                    .finish_extraction(&user_id, &cv_id, Err(FailureReason::ProcessingError))
+                    .finish_extraction(user_id, cv_id, Err(FailureReason::ProcessingError))
                     .await
                     .map_err(unexpected)?;
             }
@@ -37,7 +46,7 @@ pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Resul
         } => {
             services
                 .interview_jobs()
-                .write_personal_questions(&user_id, &interview_id, last_attempt)
+                .write_personal_questions(user_id, interview_id, last_attempt)
                 .await
         }
         Job::EvaluateAnswer {
@@ -47,7 +56,7 @@ pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Resul
         } => {
             services
                 .interview_jobs()
-                .evaluate_answer(&user_id, &interview_id, &question_id, last_attempt)
+                .evaluate_answer(user_id, interview_id, question_id, last_attempt)
                 .await
         }
     }
@@ -62,7 +71,10 @@ async fn extract_cv(services: &Services, user_id: &str, cv_id: &str) -> Result<(
     let record = match cvs.get(user_id, cv_id).await {
         Ok(record) => record,
         // Deleted since it was queued: nothing to do.
-        Err(CvError::NotFound) => return Ok(()),
+        Err(CvError::NotFound) => {
+            tracing::debug!(cv_id, "the CV is gone; job dropped");
+            return Ok(());
+        }
         Err(other) => return Err(unexpected(other)),
     };
     if record.status != CvStatus::Processing {
@@ -130,33 +142,39 @@ pub async fn process_batch(services: Services, deliveries: Vec<Delivery>) -> Vec
 }
 
 /// Drains a queue into the worker until the task is dropped: the local host's stand-in for
-/// the SQS event source. Messages that succeed are deleted; the rest come back after the
-/// visibility timeout and are dead-lettered after the maximum receives.
+/// the SQS event source.
 pub async fn consume(services: Services, queue: Arc<dyn JobQueue>) {
     loop {
-        let deliveries = match queue.receive(10, Duration::from_secs(20)).await {
-            Ok(deliveries) => deliveries,
-            Err(error) => {
-                tracing::error!(?error, "receiving jobs failed");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
-        };
-        if deliveries.is_empty() {
-            continue;
-        }
-        let receipts: Vec<(String, String)> = deliveries
-            .iter()
-            .map(|d| (d.message_id.clone(), d.receipt.clone()))
-            .collect();
-        let failed = process_batch(services.clone(), deliveries).await;
-        for (id, receipt) in receipts {
-            if failed.contains(&id) {
-                continue;
-            }
-            if let Err(error) = queue.delete(&receipt).await {
-                tracing::error!(?error, message_id = %id, "acknowledging a job failed");
-            }
+        if let Err(error) = consume_batch(&services, queue.as_ref(), Duration::from_secs(20)).await
+        {
+            tracing::error!(?error, "receiving jobs failed");
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }
+}
+
+/// Receives one batch (waiting up to `wait` for it), runs it, and deletes the messages that
+/// succeeded; the rest come back after the visibility timeout and are dead-lettered after the
+/// maximum receives. Returns how many messages the batch held.
+pub async fn consume_batch(
+    services: &Services,
+    queue: &dyn JobQueue,
+    wait: Duration,
+) -> Result<usize, cyi_shared::ports::QueueError> {
+    let deliveries = queue.receive(10, wait).await?;
+    let received = deliveries.len();
+    let receipts: Vec<(String, String)> = deliveries
+        .iter()
+        .map(|d| (d.message_id.clone(), d.receipt.clone()))
+        .collect();
+    let failed = process_batch(services.clone(), deliveries).await;
+    for (id, receipt) in receipts {
+        if failed.contains(&id) {
+            continue;
+        }
+        if let Err(error) = queue.delete(&receipt).await {
+            tracing::error!(?error, message_id = %id, "acknowledging a job failed");
+        }
+    }
+    Ok(received)
 }

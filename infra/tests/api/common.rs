@@ -337,6 +337,36 @@ pub fn test_bank() -> Bank {
     bank
 }
 
+/// A small Word .docx CV: a heading, a paragraph, a table and a header.
+pub fn docx() -> Vec<u8> {
+    use std::io::Write;
+    let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+    let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+    let body = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document {w}><w:body>{}{}<w:tbl><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr></w:tbl></w:body></w:document>"#,
+        p("김민준 백엔드 개발자"),
+        p("Built the payments API at Acme Cloud with Kotlin and Spring."),
+        p("기술"),
+        p("쿠버네티스, 카프카, PostgreSQL"),
+    );
+    let header = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:hdr {w}>{}</w:hdr>"#,
+        p("minjun@example.com")
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in [
+        ("[Content_Types].xml", "<Types/>".to_owned()),
+        ("word/document.xml", body),
+        ("word/header1.xml", header),
+    ] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
 pub async fn embedded() -> Family {
     testing::embedded(FAST_QUEUE).await
 }

@@ -7,6 +7,7 @@ mod common;
 mod auth;
 mod bank_browse;
 mod cv;
+mod faults;
 mod interview;
 mod legacy_import;
 mod llm_jobs;

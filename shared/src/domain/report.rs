@@ -38,8 +38,12 @@ pub struct ReportItem {
     pub answer: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<Evaluation>,
+    /// Why the evaluation failed: `model_unavailable`, `invalid_model_output`, `processing_error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
+    /// The evaluation failed and may be tried again: submitting the same answer again does.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub can_retry: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example_answer: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -152,6 +156,7 @@ impl Report {
                 status,
                 answer: answer.as_ref().map(|a| a.answer.clone()),
                 evaluation,
+                can_retry: answer.as_ref().is_some_and(Answer::can_retry),
                 failure_reason: answer.and_then(|a| a.failure_reason),
                 example_answer: question.example_answer.clone(),
                 key_points: question.key_points.clone(),

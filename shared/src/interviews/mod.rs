@@ -7,15 +7,16 @@ use std::sync::Arc;
 
 use crate::domain::cv::CvError;
 use crate::domain::interview::{
-    Answer, EvaluationStatus, Interview, InterviewError, NewInterview, PersonalStatus,
+    Answer, EvaluationStatus, Interview, InterviewError, NewInterview, PersonalStatus, Requeue,
     select_questions,
 };
 use crate::domain::job::Job;
 use crate::domain::report::Report;
-use crate::ports::{Clock, IdGenerator, JobQueue, is_well_formed_id};
+use crate::ports::{Clock, IdGenerator, JobQueue, StoreError, is_well_formed_id};
 use crate::storage::bank::BankCatalog;
 use crate::storage::cvs::CvStore;
-use crate::storage::interviews::InterviewStore;
+use crate::storage::interviews::{InterviewStore, evaluation_job, personal_questions_job};
+use crate::storage::pending_work::PendingWork;
 
 /// The interview use cases, with only what they use.
 #[derive(Clone)]
@@ -23,6 +24,7 @@ pub struct Interviews {
     pub(crate) repo: InterviewStore,
     pub(crate) cvs: CvStore,
     pub(crate) bank: BankCatalog,
+    pub(crate) pending: PendingWork,
     pub(crate) queue: Arc<dyn JobQueue>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) ids: Arc<dyn IdGenerator>,
@@ -31,10 +33,12 @@ pub struct Interviews {
 }
 
 impl Interviews {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         repo: InterviewStore,
         cvs: CvStore,
         bank: BankCatalog,
+        pending: PendingWork,
         queue: Arc<dyn JobQueue>,
         clock: Arc<dyn Clock>,
         ids: Arc<dyn IdGenerator>,
@@ -44,6 +48,7 @@ impl Interviews {
             repo,
             cvs,
             bank,
+            pending,
             queue,
             clock,
             ids,
@@ -52,8 +57,8 @@ impl Interviews {
     }
 
     /// Starts an interview: takes a unit of the quota atomically with writing the interview,
-    /// and queues the writing of its personal questions. A creation that fails gives its
-    /// unit back.
+    /// and queues the writing of its personal questions. A creation that fails leaves no
+    /// interview and gives its unit back.
     pub async fn create(
         &self,
         user_id: &str,
@@ -91,22 +96,54 @@ impl Interviews {
             PersonalStatus::Pending => self.cvs.text(user_id, &interview.cv_id).await?,
             _ => None,
         };
-        self.repo
+        let created = self
+            .repo
             .create(user_id, &interview, cv_text.as_deref(), self.quota)
-            .await?;
+            .await;
+        if let Err(error) = created {
+            // A write whose answer was lost may still have happened.
+            if matches!(error, InterviewError::Unexpected(_)) {
+                self.undo_create(user_id, &interview.id).await;
+            }
+            return Err(error);
+        }
         if interview.personal_status == PersonalStatus::Pending {
-            let job = Job::GeneratePersonalQuestions {
-                user_id: user_id.to_owned(),
-                interview_id: interview.id.clone(),
-            };
+            let job = personal_questions_job(user_id, &interview.id);
             if let Err(error) = self.queue.send(&job).await {
-                self.repo
-                    .remove_and_give_back(user_id, &interview.id)
-                    .await?;
+                self.undo_create(user_id, &interview.id).await;
                 return Err(error.into());
             }
         }
         Ok(interview)
+    }
+
+    /// Removes an interview whose creation failed and gives its unit back; nothing when it
+    /// was never written. Should that fail too, the interview stays, usable, and its personal
+    /// questions are due at once, so the next sweep sends their job.
+    async fn undo_create(&self, user_id: &str, interview_id: &str) {
+        match self.repo.remove_and_give_back(user_id, interview_id).await {
+            Ok(()) | Err(StoreError::TransactionCancelled { .. }) => {}
+            Err(error) => {
+                tracing::error!(
+                    ?error,
+                    interview_id,
+                    "a failed creation could not be undone; the interview stays"
+                );
+                self.due_now(&personal_questions_job(user_id, interview_id))
+                    .await;
+            }
+        }
+    }
+
+    /// Makes work whose job may not have reached the queue due at once, so the next sweep
+    /// sends it. Best effort: otherwise it is due when its lease runs out.
+    async fn due_now(&self, job: &Job) {
+        if let Err(error) = self.pending.due(job, self.clock.unix_now()).await {
+            tracing::warn!(
+                ?error,
+                "work could not be made due; it is sent after its lease"
+            );
+        }
     }
 
     /// The user's interview; another user's is not found.
@@ -143,9 +180,10 @@ impl Interviews {
     /// Stores an answer and queues its evaluation: one conditional write (the question is
     /// open: it exists, is written and has no answer) and the job, so a first answer costs
     /// the token check and that write. Only when the write is refused is the interview read,
-    /// to say why. The same answer again returns the stored one and queues nothing (unless
-    /// its job never reached the queue or was lost); a different answer to an answered
-    /// question is a conflict.
+    /// to say why. The same answer again returns the stored one and queues nothing, unless
+    /// its job never reached the queue or was lost, or its evaluation failed (then it is
+    /// tried again, a bounded number of times); a different answer to an answered question
+    /// is a conflict.
     pub async fn submit_answer(
         &self,
         user_id: &str,
@@ -165,9 +203,17 @@ impl Interviews {
             queued_at: None,
             evaluation: None,
             failure_reason: None,
+            retries: 0,
         };
-        if self.repo.insert_answer(user_id, &stored, false).await? {
-            return self.queue_evaluation(user_id, stored, true).await;
+        match self.repo.insert_answer(user_id, &stored, false).await {
+            Ok(true) => return self.queue_evaluation(user_id, stored, true).await,
+            Ok(false) => {}
+            Err(error) => {
+                // A write whose answer was lost may still have happened: then its job goes
+                // with the next sweep, and the same answer again is its receipt.
+                self.due_now(&evaluation_job(user_id, &stored)).await;
+                return Err(error.into());
+            }
         }
         let interview = self.get(user_id, interview_id).await?;
         let Some(question) = interview.question(question_id) else {
@@ -203,29 +249,42 @@ impl Interviews {
         if existing.answer != answer {
             return Err(InterviewError::AlreadyAnswered);
         }
-        if existing.needs_queueing(self.clock.now()) {
-            return self.queue_evaluation(user_id, existing, false).await;
+        let now = self.clock.now();
+        match existing.requeue(now) {
+            Requeue::No => Ok(existing),
+            Requeue::Send => self.queue_evaluation(user_id, existing, false).await,
+            Requeue::Retry => {
+                if !self.repo.retry_evaluation(user_id, &existing, now).await? {
+                    // A concurrent retry won: report the answer as it is now.
+                    let now = self.repo.answer(user_id, interview_id, question_id).await?;
+                    return now.ok_or(InterviewError::NotFound);
+                }
+                let retried = Answer {
+                    evaluation_status: EvaluationStatus::Queued,
+                    queued_at: Some(now),
+                    failure_reason: None,
+                    retries: existing.retries + 1,
+                    ..existing
+                };
+                self.queue_evaluation(user_id, retried, true).await
+            }
         }
-        Ok(existing)
     }
 
-    /// Sends the evaluation job of a stored answer. A first submission is stored `queued`
-    /// already; a later one records that it is queued (again) and when. If the queue refuses,
-    /// the answer is marked `unqueued` so the same submission again retries; should that mark
-    /// fail too, the answer stays `queued` and is sent again once its lease has passed.
+    /// Sends the evaluation job of a stored answer. A first submission (or a retry) is stored
+    /// `queued` already; a later one records that it is queued (again) and when. If the queue
+    /// refuses, the answer is marked `unqueued` so the same submission again retries, and its
+    /// work is due at once so the next sweep sends it should nobody submit again; should the
+    /// mark fail too, the answer stays `queued` and the sweep sends it all the same.
     async fn queue_evaluation(
         &self,
         user_id: &str,
         mut answer: Answer,
-        first: bool,
+        stored_queued: bool,
     ) -> Result<Answer, InterviewError> {
-        let job = Job::EvaluateAnswer {
-            user_id: user_id.to_owned(),
-            interview_id: answer.interview_id.clone(),
-            question_id: answer.question_id.clone(),
-        };
+        let job = evaluation_job(user_id, &answer);
         match self.queue.send(&job).await {
-            Ok(_) if first => Ok(answer),
+            Ok(_) if stored_queued => Ok(answer),
             Ok(_) => {
                 let now = self.clock.now();
                 self.repo
@@ -255,9 +314,10 @@ impl Interviews {
                 {
                     tracing::error!(
                         error = ?mark,
-                        "an answer whose job was refused could not be marked unqueued; it is sent again after its lease"
+                        "an answer whose job was refused could not be marked unqueued; the sweep sends it"
                     );
                 }
+                self.due_now(&job).await;
                 Err(error.into())
             }
         }

@@ -6,8 +6,10 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::layout::{CV_PREFIX, attr, cv_key, cv_text_key, profile_key};
+use super::pending_work::{mark, unmark};
 use super::{Transaction, TransactionFailure};
 use crate::domain::cv::{CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_CVS_PER_USER};
+use crate::domain::job::{Job, WORK_LEASE_SECONDS};
 use crate::ports::{Condition, Item, ItemStore, StoreError, Update, WriteOp};
 
 #[derive(Clone)]
@@ -20,6 +22,20 @@ enum NewCvWrite {
     Slot,
     Record,
     Text,
+    PendingWork,
+}
+
+/// The job that extracts a CV's text.
+fn extraction(user_id: &str, cv_id: &str) -> Job {
+    Job::ExtractCv {
+        user_id: user_id.to_owned(),
+        cv_id: cv_id.to_owned(),
+    }
+}
+
+/// When extraction started at `now` is due for the sweep.
+fn extraction_due(now: time::OffsetDateTime) -> i64 {
+    now.unix_timestamp() + WORK_LEASE_SECONDS
 }
 
 /// The time as CV records keep it.
@@ -57,7 +73,8 @@ impl CvStore {
         Self { store }
     }
 
-    /// Writes a new CV record (and its text, if any) while taking one of the user's slots.
+    /// Writes a new CV record (and its text, if any) while taking one of the user's slots; a
+    /// record that arrives `processing` is marked as pending work in the same write.
     pub async fn insert(
         &self,
         user_id: &str,
@@ -90,6 +107,15 @@ impl CvStore {
                     item: text_item(user_id, &record.id, text)?,
                     condition: None,
                 },
+            );
+        }
+        if record.status == CvStatus::Processing {
+            transaction.push(
+                NewCvWrite::PendingWork,
+                mark(
+                    &extraction(user_id, &record.id),
+                    extraction_due(record.updated_at),
+                )?,
             );
         }
         match transaction.commit(self.store.as_ref()).await {
@@ -142,6 +168,68 @@ impl CvStore {
         match result {
             Ok(item) => Ok(Some(item.decode()?)),
             Err(StoreError::ConditionFailed) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Moves an uploaded CV from `uploading` to `processing`, marked as pending work in the
+    /// same write. `false` when it was no longer uploading (someone else moved it first).
+    pub async fn begin_extraction(
+        &self,
+        user_id: &str,
+        cv_id: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.move_and_mark(
+            user_id,
+            cv_id,
+            (CvStatus::Uploading, CvStatus::Processing),
+            now,
+            mark(&extraction(user_id, cv_id), extraction_due(now))?,
+        )
+        .await
+    }
+
+    /// Undoes `begin_extraction` when the job could not be queued, so completing the upload
+    /// again retries; `false` when it was no longer processing.
+    pub async fn undo_extraction(
+        &self,
+        user_id: &str,
+        cv_id: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.move_and_mark(
+            user_id,
+            cv_id,
+            (CvStatus::Processing, CvStatus::Uploading),
+            now,
+            unmark(&extraction(user_id, cv_id)),
+        )
+        .await
+    }
+
+    async fn move_and_mark(
+        &self,
+        user_id: &str,
+        cv_id: &str,
+        (from, to): (CvStatus, CvStatus),
+        now: time::OffsetDateTime,
+        marker: WriteOp,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .store
+            .transact(vec![
+                WriteOp::Update {
+                    key: cv_key(user_id, cv_id),
+                    updates: outcome_updates(Ok(to), now)?,
+                    condition: Some(Condition::Equals(attr::STATUS.into(), status(from))),
+                },
+                marker,
+            ])
+            .await;
+        match result {
+            Ok(()) => Ok(true),
+            Err(StoreError::TransactionCancelled { .. }) => Ok(false),
             Err(other) => Err(other),
         }
     }
@@ -239,6 +327,14 @@ impl CvStore {
         self.delete_if(user_id, cv_id, uploading).await
     }
 
+    /// Deletes a CV whose extraction could not be queued, and frees its slot: the request
+    /// that made it fails, and leaves nothing behind. `false` when it was no longer
+    /// processing (or never written).
+    pub async fn delete_unqueued(&self, user_id: &str, cv_id: &str) -> Result<bool, StoreError> {
+        let processing = Condition::Equals(attr::STATUS.into(), status(CvStatus::Processing));
+        self.delete_if(user_id, cv_id, processing).await
+    }
+
     async fn delete_if(
         &self,
         user_id: &str,
@@ -261,6 +357,7 @@ impl CvStore {
                     updates: vec![Update::Add(attr::CVS_COUNT.into(), -1)],
                     condition: Some(Condition::Present),
                 },
+                unmark(&extraction(user_id, cv_id)),
             ])
             .await;
         match result {

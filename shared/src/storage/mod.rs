@@ -1,5 +1,5 @@
 //! The storage layout and one repository per aggregate (accounts, CVs, interviews with their
-//! answers, job runs, the bank). Repositories own every read and write of their items; the
+//! answers, job runs, pending work, the bank). Repositories own every read and write of their items; the
 //! use cases above them never spell a key.
 
 pub mod accounts;
@@ -8,6 +8,7 @@ pub mod cvs;
 pub mod interviews;
 pub mod job_runs;
 pub mod layout;
+pub mod pending_work;
 
 use crate::domain::account::AccountError;
 use crate::domain::cv::CvError;
