@@ -9,15 +9,16 @@ use crate::domain::cv::{
     CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_DIRECT_UPLOAD_BYTES,
     UPLOAD_URL_SECONDS, check_upload, detect_file, parse_text, parse_upload_size,
 };
-use crate::domain::job::Job;
 use crate::ports::{BlobStore, Clock, IdGenerator, JobQueue, PresignedPut, is_well_formed_id};
-use crate::storage::cvs::CvStore;
+use crate::storage::cvs::{CvStore, extraction_job};
 use crate::storage::layout::cv_blob_key;
+use crate::storage::pending_work::PendingWork;
 
 /// The CV use cases, with only what they use.
 #[derive(Clone)]
 pub struct Cvs {
     pub(crate) repo: CvStore,
+    pub(crate) pending: PendingWork,
     pub(crate) blobs: Arc<dyn BlobStore>,
     pub(crate) queue: Arc<dyn JobQueue>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -37,6 +38,7 @@ pub struct StartedUpload {
 impl Cvs {
     pub fn new(
         repo: CvStore,
+        pending: PendingWork,
         blobs: Arc<dyn BlobStore>,
         queue: Arc<dyn JobQueue>,
         clock: Arc<dyn Clock>,
@@ -44,6 +46,7 @@ impl Cvs {
     ) -> Self {
         Self {
             repo,
+            pending,
             blobs,
             queue,
             clock,
@@ -130,11 +133,7 @@ impl Cvs {
     }
 
     async fn send_extraction(&self, user_id: &str, cv_id: &str) -> Result<(), CvError> {
-        let job = Job::ExtractCv {
-            user_id: user_id.to_owned(),
-            cv_id: cv_id.to_owned(),
-        };
-        self.queue.send(&job).await?;
+        self.queue.send(&extraction_job(user_id, cv_id)).await?;
         Ok(())
     }
 
@@ -187,9 +186,19 @@ impl Cvs {
                 None => self.get(user_id, cv_id).await,
             };
         }
-        // Someone else moved it first (a second completion): report it as it is.
-        if !self.repo.begin_extraction(user_id, cv_id, now).await? {
-            return self.get(user_id, cv_id).await;
+        match self.repo.begin_extraction(user_id, cv_id, now).await {
+            Ok(true) => {}
+            // Someone else moved it first (a second completion): report it as it is.
+            Ok(false) => return self.get(user_id, cv_id).await,
+            Err(error) => {
+                // A write whose answer was lost may still have happened: then its work is due
+                // at once, so the next sweep sends its job.
+                let job = extraction_job(user_id, cv_id);
+                if let Err(due) = self.pending.due(&job, self.clock.unix_now()).await {
+                    tracing::warn!(error = ?due, cv_id, "the upload's work is due after its lease");
+                }
+                return Err(error.into());
+            }
         }
         if let Err(error) = self.send_extraction(user_id, cv_id).await {
             if let Err(undo) = self.repo.undo_extraction(user_id, cv_id, now).await {

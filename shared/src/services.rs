@@ -54,6 +54,7 @@ impl Services {
     pub fn cvs(&self) -> Cvs {
         Cvs::new(
             CvStore::new(Arc::clone(&self.store)),
+            PendingWork::new(Arc::clone(&self.store)),
             Arc::clone(&self.blobs),
             Arc::clone(&self.queue),
             Arc::clone(&self.clock),

@@ -95,6 +95,15 @@ impl Sweep {
         }
     }
 
+    /// Makes the work of a job that failed its last receive due at once: the queue gives up
+    /// on it, so the next sweep sends it again, or clears it if a visible failure was
+    /// recorded. Best effort: otherwise it is due when its lease runs out.
+    pub async fn queue_gave_up(&self, job: &Job) {
+        if let Err(error) = self.pending.due(job, self.clock.unix_now()).await {
+            tracing::warn!(?error, "a dead-lettered job's work is due after its lease");
+        }
+    }
+
     async fn sweep(&self, mode: Mode) -> SweepReport {
         let mut report = SweepReport::default();
         for shard in PendingWork::shards() {
@@ -115,7 +124,16 @@ impl Sweep {
             }
         }
         if report != SweepReport::default() {
-            tracing::info!(?report, ?mode, "sweep");
+            tracing::info!(
+                ?mode,
+                examined = report.examined,
+                waiting = report.waiting,
+                cleared = report.cleared,
+                resent = report.resent,
+                given_up = report.given_up,
+                errors = report.errors,
+                "sweep"
+            );
         }
         report
     }

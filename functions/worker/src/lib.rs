@@ -17,12 +17,16 @@ use tracing::Instrument;
 /// redelivered job finds its work done (or its data deleted) and stops quietly. On the last
 /// receive the queue in use makes, a failure must leave a visible `failed` state rather than
 /// a job that silently dies in the dead-letter queue. A job that ends well clears its work's
-/// pending marker, so the sweep has nothing to send again.
+/// pending marker, so the sweep has nothing to send again; one that fails its last receive
+/// makes its work due, so the next sweep sends it again (or clears it, if it failed visibly).
 pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Result<(), JobError> {
     let last_attempt = receive_count >= services.queue.max_receives();
     let result = run(services, &job, last_attempt).await;
-    if result.is_ok() {
-        services.sweep().work_finished(&job).await;
+    match &result {
+        Ok(()) => services.sweep().work_finished(&job).await,
+        // The queue gives up on it now: whatever it left, the sweep looks at it next.
+        Err(_) if last_attempt => services.sweep().queue_gave_up(&job).await,
+        Err(_) => {}
     }
     result
 }

@@ -18,7 +18,8 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct Api {
     pub base: String,
     pub client: reqwest::Client,
-    pub family: Family,
+    /// The app's adapters when it runs in this process; `None` for a host in another one.
+    pub family: Option<Family>,
 }
 
 /// A signed-up, logged-in user.
@@ -40,17 +41,29 @@ impl Api {
         }
         tokio::spawn(async move { axum::serve(listener, app).await });
         Self {
+            family: Some(family),
+            ..Self::remote(base)
+        }
+    }
+
+    /// A client for a host running in another process at `base`.
+    pub fn remote(base: String) -> Self {
+        Self {
             base,
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(30))
                 .build()
                 .unwrap(),
-            family,
+            family: None,
         }
     }
 
     pub fn services(&self) -> &Services {
-        &self.family.services
+        &self
+            .family
+            .as_ref()
+            .expect("the app runs in this process")
+            .services
     }
 
     /// Runs the worker on the app's services, draining its queue.

@@ -12,3 +12,5 @@ mod interview;
 mod legacy_import;
 mod llm_jobs;
 mod local_host;
+mod restart;
+mod soak;

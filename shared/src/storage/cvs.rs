@@ -26,7 +26,7 @@ enum NewCvWrite {
 }
 
 /// The job that extracts a CV's text.
-fn extraction(user_id: &str, cv_id: &str) -> Job {
+pub fn extraction_job(user_id: &str, cv_id: &str) -> Job {
     Job::ExtractCv {
         user_id: user_id.to_owned(),
         cv_id: cv_id.to_owned(),
@@ -113,7 +113,7 @@ impl CvStore {
             transaction.push(
                 NewCvWrite::PendingWork,
                 mark(
-                    &extraction(user_id, &record.id),
+                    &extraction_job(user_id, &record.id),
                     extraction_due(record.updated_at),
                 )?,
             );
@@ -185,7 +185,7 @@ impl CvStore {
             cv_id,
             (CvStatus::Uploading, CvStatus::Processing),
             now,
-            mark(&extraction(user_id, cv_id), extraction_due(now))?,
+            mark(&extraction_job(user_id, cv_id), extraction_due(now))?,
         )
         .await
     }
@@ -203,7 +203,7 @@ impl CvStore {
             cv_id,
             (CvStatus::Processing, CvStatus::Uploading),
             now,
-            unmark(&extraction(user_id, cv_id)),
+            unmark(&extraction_job(user_id, cv_id)),
         )
         .await
     }
@@ -357,7 +357,7 @@ impl CvStore {
                     updates: vec![Update::Add(attr::CVS_COUNT.into(), -1)],
                     condition: Some(Condition::Present),
                 },
-                unmark(&extraction(user_id, cv_id)),
+                unmark(&extraction_job(user_id, cv_id)),
             ])
             .await;
         match result {
