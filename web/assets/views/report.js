@@ -8,7 +8,7 @@ import { report as getReport, reportMarkdown } from '../api.js';
 import { Alert, Badge, Loading, PageTitle, Spinner, errorMessage } from '../lib/ui.js';
 import { formatScore, isAbort, pollDelay } from '../lib/util.js';
 import { BarChart } from './charts.js';
-import { EvaluationView, scoreTone } from './evaluation.js';
+import { EvaluationView, FailedEvaluation, scoreTone } from './evaluation.js';
 
 /** @typedef {import('../api.js').Report} Report */
 /** @typedef {import('../api.js').GroupScore} GroupScore */
@@ -33,6 +33,8 @@ export function ReportScreen({ id }) {
   const [error, setError] = useState(/** @type {string | null} */ (null));
   const [downloading, setDownloading] = useState(false);
   const [downloadError, setDownloadError] = useState(/** @type {string | null} */ (null));
+  // Bumped when an evaluation is tried again, to poll until it arrives.
+  const [retries, setRetries] = useState(0);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -52,7 +54,13 @@ export function ReportScreen({ id }) {
       }
     })();
     return () => controller.abort();
-  }, [id]);
+  }, [id, retries]);
+
+  /** @param {string} qid */
+  const onRetried = (qid) => {
+    setRep((r) => (r ? { ...r, complete: false, items: r.items.map((i) => (i.question_id === qid ? { ...i, status: 'pending', can_retry: false } : i)) } : r));
+    setRetries((n) => n + 1);
+  };
 
   const download = async () => {
     if (downloading) return;
@@ -169,7 +177,7 @@ export function ReportScreen({ id }) {
                   <${EvaluationView} evaluation=${item.evaluation} lang=${lang} full=${true} idPrefix=${`rep-${item.question_id}`} />
                 </div>`
               : null}
-            ${item.status === 'failed' ? html`<p class="eval-failed">${t('eval.failed')}</p>` : null}
+            ${item.status === 'failed' ? html`<${FailedEvaluation} item=${item} interviewId=${id} onRetried=${onRetried} />` : null}
             ${item.example_answer
               ? html`<div class="item-block example">
                   <h4>${t('report.example')}</h4>
