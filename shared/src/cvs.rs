@@ -194,9 +194,7 @@ impl Cvs {
                 // A write whose answer was lost may still have happened: then its work is due
                 // at once, so the next sweep sends its job.
                 let job = extraction_job(user_id, cv_id);
-                if let Err(due) = self.pending.due(&job, self.clock.unix_now()).await {
-                    tracing::warn!(error = ?due, cv_id, "the upload's work is due after its lease");
-                }
+                self.pending.due_now(&job, self.clock.unix_now()).await;
                 return Err(error.into());
             }
         }

@@ -97,11 +97,9 @@ impl Sweep {
 
     /// Makes the work of a job that failed its last receive due at once: the queue gives up
     /// on it, so the next sweep sends it again, or clears it if a visible failure was
-    /// recorded. Best effort: otherwise it is due when its lease runs out.
+    /// recorded.
     pub async fn queue_gave_up(&self, job: &Job) {
-        if let Err(error) = self.pending.due(job, self.clock.unix_now()).await {
-            tracing::warn!(?error, "a dead-lettered job's work is due after its lease");
-        }
+        self.pending.due_now(job, self.clock.unix_now()).await;
     }
 
     async fn sweep(&self, mode: Mode) -> SweepReport {

@@ -286,6 +286,58 @@ impl Api {
     }
 }
 
+/// A `cyi-local` process on a data folder, its output in a log file there, and a client for
+/// it; killed when dropped.
+pub struct LocalHost {
+    pub child: tokio::process::Child,
+    pub api: Arc<Api>,
+}
+
+impl LocalHost {
+    /// Starts the host on `port` with `flags`, logging at `rust_log` into `log` in the data
+    /// folder, and waits until it answers.
+    pub async fn start(
+        data_dir: &std::path::Path,
+        port: u16,
+        flags: &[&str],
+        log: &str,
+        rust_log: &str,
+    ) -> Self {
+        let log = std::fs::File::create(data_dir.join(log)).unwrap();
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cyi-local"))
+            .args(["--port", &port.to_string()])
+            .args(flags)
+            .arg("--data-dir")
+            .arg(data_dir)
+            .env("RUST_LOG", rust_log)
+            .stdout(std::process::Stdio::from(log.try_clone().unwrap()))
+            .stderr(std::process::Stdio::from(log))
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let api = Arc::new(Api::remote(format!("http://127.0.0.1:{port}")));
+        poll_until(
+            "the local host to answer",
+            Duration::from_secs(60),
+            async || {
+                api.request(Method::GET, "/health")
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            },
+            |up| *up,
+        )
+        .await;
+        Self { child, api }
+    }
+}
+
+/// A port free on loopback now.
+pub fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
 async fn send(request: RequestBuilder) -> Response {
     request.send().await.unwrap()
 }

@@ -4,55 +4,17 @@
 //! queued in the killed host's memory died with it. Requests the kill cut off are sent again
 //! after the restart, as the page would.
 
-use std::path::Path;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::common::{Api, TestUser, docx, poll_until};
+use crate::common::{Api, LocalHost, TestUser, docx, free_port, poll_until};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const USERS: usize = 8;
 const ANSWERS: usize = 4;
 const UPLOADS: usize = 2;
-
-/// A `cyi-local` process on a data folder, its output in a log file there.
-struct Host {
-    child: tokio::process::Child,
-    api: Arc<Api>,
-}
-
-impl Host {
-    async fn start(data_dir: &Path, port: u16, run: usize) -> Self {
-        let log = std::fs::File::create(data_dir.join(format!("host-{run}.log"))).unwrap();
-        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cyi-local"))
-            .args(["--port", &port.to_string(), "--data-dir"])
-            .arg(data_dir)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::from(log.try_clone().unwrap()))
-            .stderr(Stdio::from(log))
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let api = Arc::new(Api::remote(format!("http://127.0.0.1:{port}")));
-        let up = poll_until(
-            "the local host to answer",
-            Duration::from_secs(60),
-            async || {
-                api.request(Method::GET, "/health")
-                    .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success())
-            },
-            |up| *up,
-        )
-        .await;
-        assert!(up);
-        Self { child, api }
-    }
-}
 
 /// One request of the burst.
 #[derive(Clone, Debug)]
@@ -91,16 +53,11 @@ impl Request {
     }
 }
 
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn work_cut_off_by_a_kill_finishes_within_a_minute_of_the_restart() {
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
-    let mut first = Host::start(data.path(), port, 1).await;
+    let mut first = LocalHost::start(data.path(), port, &[], "host-1.log", "info").await;
 
     let mut users = Vec::new();
     let mut burst = Vec::new();
@@ -166,7 +123,7 @@ async fn work_cut_off_by_a_kill_finishes_within_a_minute_of_the_restart() {
     }
 
     let restarted_at = Instant::now();
-    let second = Host::start(data.path(), port, 2).await;
+    let second = LocalHost::start(data.path(), port, &[], "host-2.log", "info").await;
     for request in &cut_off {
         let status = request.send(&second.api).await;
         assert!(

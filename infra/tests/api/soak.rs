@@ -5,12 +5,11 @@
 //! 15-minute lease); run it with
 //! `cargo test -p cyi-infra --all-features --test api -- --ignored soak --nocapture`.
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::common::{Api, PASSWORD, account};
+use crate::common::{Api, LocalHost, PASSWORD, account, free_port};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 
@@ -125,46 +124,18 @@ impl Client {
 #[ignore = "a soak of several minutes; run it on purpose"]
 async fn fifty_interviews_under_random_store_and_queue_faults_all_complete() {
     let data = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let log = std::fs::File::create(data.path().join("host.log")).unwrap();
-    let mut host = tokio::process::Command::new(env!("CARGO_BIN_EXE_cyi-local"))
-        .args([
-            "--port",
-            &port.to_string(),
-            "--fault-rate",
-            FAULT_RATE,
-            "--data-dir",
-        ])
-        .arg(data.path())
-        .env("RUST_LOG", "warn,cyi_shared::sweep=info")
-        .stdout(Stdio::from(log.try_clone().unwrap()))
-        .stderr(Stdio::from(log))
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut host = LocalHost::start(
+        data.path(),
+        free_port(),
+        &["--fault-rate", FAULT_RATE],
+        "host.log",
+        "warn,cyi_shared::sweep=info",
+    )
+    .await;
     let client = Arc::new(Client {
-        api: Api::remote(format!("http://127.0.0.1:{port}")),
+        api: Api::remote(host.api.base.clone()),
         counts: Counts::default(),
     });
-    let started = Instant::now();
-    while client
-        .api
-        .request(Method::GET, "/health")
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the host never answered"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-
     let started = Instant::now();
     let users: Vec<_> = (0..USERS)
         .map(|n| {
@@ -183,7 +154,7 @@ async fn fifty_interviews_under_random_store_and_queue_faults_all_complete() {
         failed_evaluations += failed;
     }
     let total = started.elapsed();
-    host.kill().await.unwrap();
+    host.child.kill().await.unwrap();
     durations.sort();
     let log = std::fs::read_to_string(data.path().join("host.log")).unwrap();
     let resent: usize = log

@@ -135,15 +135,9 @@ impl Interviews {
         }
     }
 
-    /// Makes work whose job may not have reached the queue due at once, so the next sweep
-    /// sends it. Best effort: otherwise it is due when its lease runs out.
+    /// Makes work whose job may not have reached the queue due for the next sweep.
     async fn due_now(&self, job: &Job) {
-        if let Err(error) = self.pending.due(job, self.clock.unix_now()).await {
-            tracing::warn!(
-                ?error,
-                "work could not be made due; it is sent after its lease"
-            );
-        }
+        self.pending.due_now(job, self.clock.unix_now()).await;
     }
 
     /// The user's interview; another user's is not found.

@@ -81,10 +81,21 @@ impl PendingWork {
         .await
     }
 
-    /// Makes the work due at `due_at` (sooner, when its job could not be sent).
-    pub async fn due(&self, job: &Job, due_at: i64) -> Result<(), StoreError> {
-        self.reschedule(job, vec![Update::set(attr::DUE_AT, due_at)])
-            .await
+    /// Makes work whose job may not be in the queue (it could not be sent, the write that
+    /// made it may or may not have happened, the queue gave up on it) due at `now`, so the
+    /// next sweep sends it. Best effort: otherwise it is due when its lease runs out. Work
+    /// that does not exist is not marked.
+    pub async fn due_now(&self, job: &Job, now: i64) {
+        let result = self
+            .reschedule(job, vec![Update::set(attr::DUE_AT, now)])
+            .await;
+        if let Err(error) = result {
+            tracing::warn!(
+                ?error,
+                ?job,
+                "work could not be made due; it is due after its lease"
+            );
+        }
     }
 
     async fn reschedule(&self, job: &Job, updates: Vec<Update>) -> Result<(), StoreError> {

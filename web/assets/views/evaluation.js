@@ -12,6 +12,19 @@ import { Alert, Spinner, errorMessage } from '../lib/ui.js';
 /** @typedef {import('../api.js').ReportItem} ReportItem */
 
 /**
+ * The report as it stands once `questionId`'s evaluation is tried again: pending, like a new
+ * one, until the server says otherwise.
+ * @param {import('../api.js').Report | null} report
+ * @param {string} questionId
+ * @returns {import('../api.js').Report | null}
+ */
+export function withRetried(report, questionId) {
+  if (!report) return report;
+  const items = report.items.map((i) => (i.question_id === questionId ? { ...i, status: /** @type {const} */ ('pending'), can_retry: false } : i));
+  return { ...report, complete: false, items };
+}
+
+/**
  * An answer whose evaluation failed: the reason in words, and what the candidate can do.
  * While tries remain, the same answer sent again has it evaluated again (the server counts
  * the tries); after that its score stays out of the report.

@@ -8,7 +8,7 @@ import { ApiError, MAX_ANSWER, NetworkError, getInterview, nextQuestion, report 
 import { Alert, Loading, PageTitle, Progress, Spinner, errorMessage } from '../lib/ui.js';
 import { isAbort, pollDelay, store, cx } from '../lib/util.js';
 import { canSpeak, dictate, recognitionClass, speak, stopSpeaking } from '../lib/voice.js';
-import { EvaluationView, FailedEvaluation } from './evaluation.js';
+import { EvaluationView, FailedEvaluation, withRetried } from './evaluation.js';
 
 /** @typedef {import('../api.js').InterviewView} InterviewView */
 /** @typedef {import('../api.js').Report} Report */
@@ -167,10 +167,9 @@ export function InterviewScreen({ id }) {
     setCurrent({ status: 'fetching' });
   };
 
-  // An evaluation tried again waits like a new one: pending until the report says otherwise.
   /** @param {string} qid */
   const onRetried = (qid) => {
-    setRep((r) => (r ? { ...r, complete: false, items: r.items.map((i) => (i.question_id === qid ? { ...i, status: 'pending', can_retry: false } : i)) } : r));
+    setRep((r) => withRetried(r, qid));
     setReportTick((n) => n + 1);
   };
 

@@ -8,7 +8,7 @@ import { report as getReport, reportMarkdown } from '../api.js';
 import { Alert, Badge, Loading, PageTitle, Spinner, errorMessage } from '../lib/ui.js';
 import { formatScore, isAbort, pollDelay } from '../lib/util.js';
 import { BarChart } from './charts.js';
-import { EvaluationView, FailedEvaluation, scoreTone } from './evaluation.js';
+import { EvaluationView, FailedEvaluation, scoreTone, withRetried } from './evaluation.js';
 
 /** @typedef {import('../api.js').Report} Report */
 /** @typedef {import('../api.js').GroupScore} GroupScore */
@@ -58,7 +58,7 @@ export function ReportScreen({ id }) {
 
   /** @param {string} qid */
   const onRetried = (qid) => {
-    setRep((r) => (r ? { ...r, complete: false, items: r.items.map((i) => (i.question_id === qid ? { ...i, status: 'pending', can_retry: false } : i)) } : r));
+    setRep((r) => withRetried(r, qid));
     setRetries((n) => n + 1);
   };
 
