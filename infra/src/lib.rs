@@ -68,6 +68,24 @@ pub async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
+/// How often the local host sweeps queued work for jobs that were lost.
+pub const SWEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The local host's sweep: at once, as a host that has just started (its in-memory queue
+/// lost every job, and no run it held survives), then every `interval` (see
+/// `cyi_shared::sweep`).
+pub async fn sweep_periodically(services: Services, interval: std::time::Duration) {
+    let sweep = services.sweep();
+    sweep.recover_after_restart().await;
+    let mut ticks = tokio::time::interval(interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        sweep.run().await;
+    }
+}
+
 /// Every function's routes, without the shared layers.
 pub fn routes(services: Services) -> Router {
     Router::new()

@@ -12,6 +12,15 @@ fn template() -> Value {
     serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// The argument of an intrinsic function written with its short tag (`!Ref Name`,
+/// `!GetAtt Name.Attribute`).
+fn intrinsic<'a>(value: &'a Value, function: &str) -> Option<&'a str> {
+    match value {
+        Value::Tagged(tagged) if tagged.tag == function => tagged.value.as_str(),
+        _ => None,
+    }
+}
+
 fn properties<'a>(template: &'a Value, resource: &str, kind: &str) -> &'a Value {
     let resource = &template["Resources"][resource];
     assert_eq!(resource["Type"].as_str(), Some(kind), "{resource:?}");
@@ -91,6 +100,50 @@ fn the_queues_match() {
         event["FunctionResponseTypes"][0].as_str(),
         Some("ReportBatchItemFailures")
     );
+}
+
+#[test]
+fn the_sweep_runs_every_minute_and_may_send_jobs() {
+    let template = template();
+    let sweep = properties(&template, "SweepFunction", "AWS::Serverless::Function");
+    let schedule = &sweep["Events"]["EveryMinute"];
+    assert_eq!(schedule["Type"].as_str(), Some("Schedule"));
+    assert_eq!(
+        schedule["Properties"]["Schedule"].as_str(),
+        Some("rate(1 minute)"),
+        "the local host sweeps every minute too"
+    );
+    let policies = sweep["Policies"].as_sequence().unwrap();
+    assert!(
+        policies.iter().any(
+            |p| intrinsic(&p["SQSSendMessagePolicy"]["QueueName"], "GetAtt")
+                == Some("JobQueue.QueueName")
+        ),
+        "the sweep sends jobs again"
+    );
+    let metadata = &template["Resources"]["SweepFunction"]["Metadata"];
+    assert_eq!(
+        metadata["BuildProperties"]["Binary"].as_str(),
+        Some("cyi-sweep")
+    );
+}
+
+#[test]
+fn every_function_has_an_errors_alarm() {
+    let template = template();
+    let resources = template["Resources"].as_mapping().unwrap();
+    let alarmed: Vec<&str> = resources
+        .values()
+        .filter(|r| r["Properties"]["MetricName"].as_str() == Some("Errors"))
+        .filter_map(|r| intrinsic(&r["Properties"]["Dimensions"][0]["Value"], "Ref"))
+        .collect();
+    for (name, resource) in resources {
+        let name = name.as_str().unwrap();
+        // The page's files function reads nothing and touches no resource.
+        if resource["Type"].as_str() == Some("AWS::Serverless::Function") && name != "WebFunction" {
+            assert!(alarmed.contains(&name), "{name} has no errors alarm");
+        }
+    }
 }
 
 #[test]

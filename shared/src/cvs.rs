@@ -9,15 +9,16 @@ use crate::domain::cv::{
     CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_DIRECT_UPLOAD_BYTES,
     UPLOAD_URL_SECONDS, check_upload, detect_file, parse_text, parse_upload_size,
 };
-use crate::domain::job::Job;
 use crate::ports::{BlobStore, Clock, IdGenerator, JobQueue, PresignedPut, is_well_formed_id};
-use crate::storage::cvs::CvStore;
+use crate::storage::cvs::{CvStore, extraction_job};
 use crate::storage::layout::cv_blob_key;
+use crate::storage::pending_work::PendingWork;
 
 /// The CV use cases, with only what they use.
 #[derive(Clone)]
 pub struct Cvs {
     pub(crate) repo: CvStore,
+    pub(crate) pending: PendingWork,
     pub(crate) blobs: Arc<dyn BlobStore>,
     pub(crate) queue: Arc<dyn JobQueue>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -37,6 +38,7 @@ pub struct StartedUpload {
 impl Cvs {
     pub fn new(
         repo: CvStore,
+        pending: PendingWork,
         blobs: Arc<dyn BlobStore>,
         queue: Arc<dyn JobQueue>,
         clock: Arc<dyn Clock>,
@@ -44,6 +46,7 @@ impl Cvs {
     ) -> Self {
         Self {
             repo,
+            pending,
             blobs,
             queue,
             clock,
@@ -87,7 +90,8 @@ impl Cvs {
     }
 
     /// A file (PDF or .docx, decided by its content) sent in the request: stored, then
-    /// extraction queued.
+    /// extraction queued. A request that fails half-way leaves nothing behind: no record, no
+    /// slot taken, no file.
     pub async fn create_from_file(
         &self,
         user_id: &str,
@@ -102,27 +106,34 @@ impl Cvs {
             .ok_or(CvError::UnsupportedType(UNSUPPORTED_FILE))?;
         let record = self.new_record(title, kind, CvStatus::Processing, body.len() as u64);
         let key = cv_blob_key(user_id, &record.id);
-        self.blobs.put(&key, body, content_type).await?;
-        if let Err(error) = self.insert(user_id, &record, None).await {
-            // Nothing half-made stays behind.
-            self.blobs.delete(&key).await?;
+        let stored = async {
+            self.blobs.put(&key, body, content_type).await?;
+            self.insert(user_id, &record, None).await?;
+            self.send_extraction(user_id, &record.id).await
+        };
+        if let Err(error) = stored.await {
+            self.discard_upload(user_id, &record.id, &error).await;
             return Err(error);
         }
-        self.queue_extraction(user_id, &record).await?;
         Ok(record)
     }
 
-    async fn queue_extraction(&self, user_id: &str, record: &CvRecord) -> Result<(), CvError> {
-        let job = Job::ExtractCv {
-            user_id: user_id.to_owned(),
-            cv_id: record.id.clone(),
-        };
-        if let Err(error) = self.queue.send(&job).await {
-            // The user sees a failed CV instead of one processing forever.
-            self.finish_extraction(user_id, &record.id, Err(FailureReason::ProcessingError))
-                .await?;
-            return Err(error.into());
+    /// Removes what a direct upload that failed may have left: the record and its slot (a
+    /// write whose answer was lost may still have happened) and the file. Best effort: a
+    /// record left behind is still extracted by the sweep, a file is removed with the account.
+    async fn discard_upload(&self, user_id: &str, cv_id: &str, error: &CvError) {
+        if !matches!(error, CvError::LimitReached)
+            && let Err(undo) = self.repo.delete_unqueued(user_id, cv_id).await
+        {
+            tracing::error!(error = ?undo, cv_id, "a failed upload's record could not be removed; the sweep extracts it");
         }
+        if let Err(undo) = self.blobs.delete(&cv_blob_key(user_id, cv_id)).await {
+            tracing::error!(error = ?undo, cv_id, "a failed upload's file could not be removed");
+        }
+    }
+
+    async fn send_extraction(&self, user_id: &str, cv_id: &str) -> Result<(), CvError> {
+        self.queue.send(&extraction_job(user_id, cv_id)).await?;
         Ok(())
     }
 
@@ -154,33 +165,47 @@ impl Cvs {
     }
 
     /// Checks the uploaded object and queues extraction. Completing twice is harmless; a
-    /// file that is too large or not of the announced kind fails the CV with that reason.
+    /// file that is too large or not of the announced kind fails the CV with that reason. If
+    /// the job cannot be queued the CV goes back to `uploading`, so completing again retries.
     pub async fn complete_upload(&self, user_id: &str, cv_id: &str) -> Result<CvRecord, CvError> {
-        let record = self.get(user_id, cv_id).await?;
+        let mut record = self.get(user_id, cv_id).await?;
         if record.status != CvStatus::Uploading {
             return Ok(record);
         }
         let Some(body) = self.blobs.get(&cv_blob_key(user_id, cv_id)).await? else {
             return Err(CvError::UploadMissing);
         };
-        let verdict = check_upload(&body, record.source);
-        let record = self
-            .repo
-            .transition(
-                user_id,
-                cv_id,
-                CvStatus::Uploading,
-                verdict.map(|()| CvStatus::Processing),
-                self.clock.now(),
-            )
-            .await?;
-        // Someone else moved it first (a second completion): report it as it is.
-        let Some(record) = record else {
-            return self.get(user_id, cv_id).await;
-        };
-        if verdict.is_ok() {
-            self.queue_extraction(user_id, &record).await?;
+        let now = self.clock.now();
+        if let Err(reason) = check_upload(&body, record.source) {
+            let failed = self
+                .repo
+                .transition(user_id, cv_id, CvStatus::Uploading, Err(reason), now)
+                .await?;
+            return match failed {
+                Some(record) => Ok(record),
+                None => self.get(user_id, cv_id).await,
+            };
         }
+        match self.repo.begin_extraction(user_id, cv_id, now).await {
+            Ok(true) => {}
+            // Someone else moved it first (a second completion): report it as it is.
+            Ok(false) => return self.get(user_id, cv_id).await,
+            Err(error) => {
+                // A write whose answer was lost may still have happened: then its work is due
+                // at once, so the next sweep sends its job.
+                let job = extraction_job(user_id, cv_id);
+                self.pending.due_now(&job, self.clock.unix_now()).await;
+                return Err(error.into());
+            }
+        }
+        if let Err(error) = self.send_extraction(user_id, cv_id).await {
+            if let Err(undo) = self.repo.undo_extraction(user_id, cv_id, now).await {
+                tracing::error!(error = ?undo, cv_id, "an upload whose job was refused stays processing; the sweep sends it");
+            }
+            return Err(error);
+        }
+        record.status = CvStatus::Processing;
+        record.updated_at = now;
         Ok(record)
     }
 

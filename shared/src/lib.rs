@@ -1,8 +1,9 @@
 //! What every function shares, in layers that import downward only:
 //! `domain` (types and rules, no I/O) at the bottom; then `ports` (traits), `storage` (the
 //! key layout and one repository per aggregate) and the use cases (`accounts`, `cvs`,
-//! `postings`, `interviews`, `bank_files`, and `event_source`, which feeds the worker); then
-//! the adapters, the HTTP edge (`http`) and the LLM layer
+//! `postings`, `interviews`, `bank_files`, `event_source`, which feeds the worker, and
+//! `sweep` over the queued work of the others); then the adapters, the HTTP edge (`http`) and
+//! the LLM layer
 //! (`llm`); at the top the wiring (`config`, `services`, `lambda`, `telemetry`, `secrets`).
 
 pub mod accounts;
@@ -22,6 +23,7 @@ pub mod postings;
 pub mod secrets;
 pub mod services;
 pub mod storage;
+pub mod sweep;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;

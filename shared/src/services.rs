@@ -22,7 +22,9 @@ use crate::storage::bank::{BankCache, BankCatalog};
 use crate::storage::cvs::CvStore;
 use crate::storage::interviews::InterviewStore;
 use crate::storage::job_runs::JobRuns;
+use crate::storage::pending_work::PendingWork;
 use crate::storage::postings::PostingStore;
+use crate::sweep::Sweep;
 
 /// The ports a process runs with; every use case is built from these.
 #[derive(Clone)]
@@ -54,6 +56,7 @@ impl Services {
     pub fn cvs(&self) -> Cvs {
         Cvs::new(
             CvStore::new(Arc::clone(&self.store)),
+            PendingWork::new(Arc::clone(&self.store)),
             Arc::clone(&self.blobs),
             Arc::clone(&self.queue),
             Arc::clone(&self.clock),
@@ -79,11 +82,22 @@ impl Services {
             cvs: CvStore::new(Arc::clone(&self.store)),
             postings: PostingStore::new(Arc::clone(&self.store)),
             bank: self.bank_catalog(),
+            pending: PendingWork::new(Arc::clone(&self.store)),
             queue: Arc::clone(&self.queue),
             clock: Arc::clone(&self.clock),
             ids: Arc::clone(&self.ids),
             quota: self.limits.interview_quota,
         }
+    }
+
+    pub fn sweep(&self) -> Sweep {
+        Sweep::new(
+            PendingWork::new(Arc::clone(&self.store)),
+            self.cvs(),
+            self.interview_jobs(),
+            Arc::clone(&self.queue),
+            Arc::clone(&self.clock),
+        )
     }
 
     pub fn interview_jobs(&self) -> InterviewJobs {

@@ -1,6 +1,6 @@
 // What goes wrong is said in words: a scanned PDF, interviews used up, a wrong password, a
 // throttled log-in, an expired session.
-import { test, expect, newUser, apiSignUp, apiCv, auth, openLoggedIn, scannedPdf, textPdf, docxFile, shot } from './fixtures.js';
+import { test, expect, newUser, apiSignUp, apiCv, apiInterview, apiAnswerAll, apiWaitEvaluated, auth, openLoggedIn, scannedPdf, textPdf, docxFile, shot } from './fixtures.js';
 import en from '../assets/i18n/en.js';
 
 const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -181,4 +181,68 @@ test('a Word .docx uploads directly, or presigned over 4 MiB, and is read', asyn
   const bigItem = page.locator('.cv-item').filter({ hasText: 'big-word-cv' });
   await expect(bigItem.getByText('Ready', { exact: true })).toBeVisible({ timeout: 30_000 });
   expect(calls).toEqual(expect.arrayContaining(['POST /cvs', 'POST /cvs/uploads', 'PUT /local-blobs/<key>', 'POST /cvs/<id>/complete']));
+});
+
+/**
+ * Makes the report say that `questionId`'s evaluation failed, for `reason`, with tries left
+ * or not, until `until()` turns true; then passes the server's report through. The offline
+ * grader never fails, so the failure is forced here.
+ * @param {import('@playwright/test').Page} page
+ * @param {string} questionId
+ * @param {{ reason: string, canRetry: boolean, until: () => boolean }} failure
+ */
+function forceFailedEvaluation(page, questionId, { reason, canRetry, until }) {
+  return page.route(/\/interviews\/[^/]+\/report$/, async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    if (!until()) {
+      body.complete = true;
+      body.items = body.items.map((/** @type {any} */ item) =>
+        item.question_id === questionId ? { ...item, status: 'failed', evaluation: undefined, failure_reason: reason, can_evaluate_again: canRetry } : item,
+      );
+    }
+    await route.fulfill({ response, json: body });
+  });
+}
+
+test('a failed evaluation says why, and the answer can be evaluated again', async ({ page, request }) => {
+  const user = newUser('evalfail');
+  const token = await apiSignUp(request, user);
+  const cv = await apiCv(request, token, { text: 'Backend developer: Kotlin, PostgreSQL, Kafka.', title: 'Text CV' });
+  const interview = await apiInterview(request, token, { cv_id: cv.id, position: 'be', lang: 'en', technical: 1, behavioral: 0, personal: 0 });
+  await apiAnswerAll(request, token, interview.id, () => 'An index keeps keys sorted, so a range scan reads neighbouring pages.');
+  await apiWaitEvaluated(request, token, interview.id);
+
+  let retried = false;
+  await forceFailedEvaluation(page, 'q1', { reason: 'model_unavailable', canRetry: true, until: () => retried });
+  page.on('request', (r) => {
+    if (r.method() === 'PUT' && r.url().endsWith(`/interviews/${interview.id}/answers/q1`)) retried = true;
+  });
+  await openLoggedIn(page, token, 'en', `#/interviews/${interview.id}`);
+  const failure = page.locator('.eval-failed');
+  await expect(failure).toContainText(`${en['eval.failedTitle']} ${en['eval.reason.model_unavailable']}`);
+  await expect(failure).toContainText(en['eval.canRetry']);
+  await shot(page, 'interview-evaluation-failed-en-desktop');
+  const put = page.waitForRequest((r) => r.method() === 'PUT');
+  await failure.getByRole('button', { name: en['eval.retry'] }).click();
+  expect((await put).postDataJSON()).toEqual({ answer: 'An index keeps keys sorted, so a range scan reads neighbouring pages.' });
+  // The same answer again: evaluated, and shown beside the answer.
+  await expect(page.locator('.eval-failed')).toHaveCount(0);
+  await expect(page.locator('.exchange .score-pill').first()).toBeVisible();
+});
+
+test('a failed evaluation with no tries left says its score stays out of the report', async ({ page, request }) => {
+  const user = newUser('evalgone');
+  const token = await apiSignUp(request, user);
+  const cv = await apiCv(request, token, { text: 'Frontend developer: React, TypeScript.', title: 'Text CV' });
+  const interview = await apiInterview(request, token, { cv_id: cv.id, position: 'fe', lang: 'en', technical: 1, behavioral: 0, personal: 0 });
+  await apiAnswerAll(request, token, interview.id, () => 'The virtual DOM is diffed and only the changes are applied.');
+  await apiWaitEvaluated(request, token, interview.id);
+  await forceFailedEvaluation(page, 'q1', { reason: 'processing_error', canRetry: false, until: () => false });
+  await openLoggedIn(page, token, 'en', `#/reports/${interview.id}`);
+  const failure = page.locator('.eval-failed');
+  await expect(failure).toContainText(`${en['eval.failedTitle']} ${en['eval.reason.processing_error']}`);
+  await expect(failure).toContainText(en['eval.noRetry']);
+  await expect(failure.getByRole('button')).toHaveCount(0);
+  await shot(page, 'report-evaluation-failed-en-desktop');
 });

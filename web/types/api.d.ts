@@ -1140,9 +1140,12 @@ export interface components {
         };
         ReportItem: {
             answer?: string | null;
+            /** @description The evaluation failed and may be tried again: submitting the same answer again does. */
+            can_evaluate_again?: boolean;
             competency?: string | null;
             evaluation?: null | components["schemas"]["Evaluation"];
             example_answer?: string | null;
+            /** @description Why the evaluation failed: `model_unavailable`, `invalid_model_output`, `processing_error`. */
             failure_reason?: string | null;
             /** @description For a follow-up: the question it follows (the item just above it). */
             follows?: string | null;

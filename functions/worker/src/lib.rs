@@ -7,6 +7,7 @@ pub mod limits;
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use cyi_shared::domain::cv::{CvError, CvStatus, FailureReason};
 use cyi_shared::domain::job::{Job, JobError};
@@ -15,18 +16,31 @@ use cyi_shared::{Services, event_source};
 use tracing::Instrument;
 
 /// Runs one job, received for the `receive_count`th time. Every job is idempotent: a
-/// redelivered job finds its work done and stops. On the last receive the queue in use makes,
-/// a failure must leave a visible `failed` state rather than a job that silently dies in the
-/// dead-letter queue.
+/// redelivered job finds its work done (or its data deleted) and stops quietly. On the last
+/// receive the queue in use makes, a failure must leave a visible `failed` state rather than
+/// a job that silently dies in the dead-letter queue. A job that ends well clears its work's
+/// pending marker, so the sweep has nothing to send again; one that fails its last receive
+/// makes its work due, so the next sweep sends it again (or clears it, if it failed visibly).
 pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Result<(), JobError> {
     let last_attempt = receive_count >= services.queue.max_receives();
+    let result = run(services, &job, last_attempt).await;
+    match &result {
+        Ok(()) => services.sweep().work_finished(&job).await,
+        // The queue gives up on it now: whatever it left, the sweep looks at it next.
+        Err(_) if last_attempt => services.sweep().queue_gave_up(&job).await,
+        Err(_) => {}
+    }
+    result
+}
+
+async fn run(services: &Services, job: &Job, last_attempt: bool) -> Result<(), JobError> {
     match job {
         Job::ExtractCv { user_id, cv_id } => {
-            let result = extract_cv(services, &user_id, &cv_id).await;
+            let result = extract_cv(services, user_id, cv_id).await;
             if result.is_err() && last_attempt {
                 services
                     .cvs()
-                    .finish_extraction(&user_id, &cv_id, Err(FailureReason::ProcessingError))
+                    .finish_extraction(user_id, cv_id, Err(FailureReason::ProcessingError))
                     .await
                     .map_err(unexpected)?;
             }
@@ -38,7 +52,7 @@ pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Resul
         } => {
             services
                 .interview_jobs()
-                .write_personal_questions(&user_id, &interview_id, last_attempt)
+                .write_personal_questions(user_id, interview_id, last_attempt)
                 .await
         }
         Job::EvaluateAnswer {
@@ -48,7 +62,7 @@ pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Resul
         } => {
             services
                 .interview_jobs()
-                .evaluate_answer(&user_id, &interview_id, &question_id, last_attempt)
+                .evaluate_answer(user_id, interview_id, question_id, last_attempt)
                 .await
         }
         Job::EvaluateRetry {
@@ -59,7 +73,7 @@ pub async fn run_job(services: &Services, job: Job, receive_count: u32) -> Resul
         } => {
             services
                 .interview_jobs()
-                .evaluate_retry(&user_id, &interview_id, &question_id, attempt, last_attempt)
+                .evaluate_retry(user_id, interview_id, question_id, *attempt, last_attempt)
                 .await
         }
     }
@@ -74,7 +88,10 @@ async fn extract_cv(services: &Services, user_id: &str, cv_id: &str) -> Result<(
     let record = match cvs.get(user_id, cv_id).await {
         Ok(record) => record,
         // Deleted since it was queued: nothing to do.
-        Err(CvError::NotFound) => return Ok(()),
+        Err(CvError::NotFound) => {
+            tracing::debug!(cv_id, "the CV is gone; job dropped");
+            return Ok(());
+        }
         Err(other) => return Err(unexpected(other)),
     };
     if record.status != CvStatus::Processing {
@@ -149,4 +166,30 @@ pub async fn consume(services: Services, queue: Arc<dyn JobQueue>) {
         async move { Ok::<_, Infallible>(process_batch(services, batch).await) }
     })
     .await;
+}
+
+/// Receives one batch (waiting up to `wait` for it), runs it, and deletes the messages that
+/// succeeded; the rest come back after the visibility timeout and are dead-lettered after the
+/// maximum receives. Returns how many messages the batch held.
+pub async fn consume_batch(
+    services: &Services,
+    queue: &dyn JobQueue,
+    wait: Duration,
+) -> Result<usize, cyi_shared::ports::QueueError> {
+    let deliveries = queue.receive(10, wait).await?;
+    let received = deliveries.len();
+    let receipts: Vec<(String, String)> = deliveries
+        .iter()
+        .map(|d| (d.message_id.clone(), d.receipt.clone()))
+        .collect();
+    let failed = process_batch(services.clone(), deliveries).await;
+    for (id, receipt) in receipts {
+        if failed.contains(&id) {
+            continue;
+        }
+        if let Err(error) = queue.delete(&receipt).await {
+            tracing::error!(?error, message_id = %id, "acknowledging a job failed");
+        }
+    }
+    Ok(received)
 }

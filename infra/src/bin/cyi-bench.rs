@@ -22,6 +22,10 @@ use tower::ServiceExt;
 
 #[derive(Parser)]
 struct Args {
+    /// Print only the bill of one interview: its request and item-store units do not depend
+    /// on the build, so a debug build gives them too (its Lambda GB-seconds are slower).
+    #[arg(long)]
+    bill_only: bool,
     /// Folder holding the release Lambda binaries (cyi-auth, ...).
     #[arg(long)]
     lambda_dir: Option<PathBuf>,
@@ -634,6 +638,9 @@ fn zip_sizes(dir: &Path) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.bill_only {
+        return cost_per_interview().await;
+    }
     in_process().await?;
     under_load().await?;
     cost_per_interview().await?;

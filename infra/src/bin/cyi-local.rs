@@ -12,9 +12,13 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use cyi_infra::pump;
 use cyi_shared::Services;
-use cyi_shared::config::{Config, EmbeddedQueueKind, JobQueueLocation, Overlay, ProcessEnv};
+use cyi_shared::config::{
+    Backend, Config, EmbeddedQueueKind, JobQueueLocation, Overlay, ProcessEnv,
+};
 use cyi_shared::domain::bank::Bank;
+use cyi_shared::ports::JobQueue;
 use cyi_shared::storage::bank;
+use cyi_shared::testing::faults::{Faults, Port};
 
 #[derive(Parser)]
 #[command(
@@ -33,6 +37,11 @@ struct Args {
     /// Print the OpenAPI document and exit.
     #[arg(long)]
     openapi: bool,
+    /// For testing only: make this fraction (0 to 1) of item-store and queue calls fail at
+    /// random (failed at once, timed out, or done and then reported failed), to watch every
+    /// piece of work still reach a final state. Off by default.
+    #[arg(long, value_name = "RATE")]
+    fault_rate: Option<f64>,
 }
 
 #[derive(Subcommand)]
@@ -91,8 +100,18 @@ async fn main() -> anyhow::Result<()> {
         .into(),
         fallback: &ProcessEnv,
     })?;
+    if let Some(rate) = args.fault_rate {
+        anyhow::ensure!(
+            matches!(config.backend, Backend::Embedded { .. }),
+            "--fault-rate is for testing, on the embedded backend only"
+        );
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&rate),
+            "--fault-rate is a fraction from 0 to 1, not {rate}"
+        );
+    }
     // The same path as the functions', so every variable (`LLM_PROVIDERS` too) works here.
-    let (services, parts) = Services::from_config(&config)
+    let (mut services, parts) = Services::from_config(&config)
         .await
         .with_context(|| format!("opening the data folder {}", args.data_dir.display()))?;
     let parts = parts.context("the local host runs on the embedded backend")?;
@@ -109,9 +128,23 @@ async fn main() -> anyhow::Result<()> {
         "question bank loaded"
     );
 
-    let worker = tokio::spawn(cyi_worker::consume(
+    let mut queue: Arc<dyn JobQueue> = Arc::clone(&services.queue);
+    if let Some(rate) = args.fault_rate {
+        let faults = Faults::new(INJECTED_TIMEOUT);
+        faults.at_random(rate, &[Port::Store, Port::Queue], rand_seed());
+        services = faults.wrap(&services);
+        queue = faults.wrap_queue(queue);
+        tracing::warn!(
+            rate,
+            "fault injection is on: item-store and queue calls fail at random (testing only)"
+        );
+    }
+    let worker = tokio::spawn(cyi_worker::consume(services.clone(), queue));
+    // Jobs queued in memory before a crash or a kill died with it: the sweep sends them
+    // again now, then looks for lost work every minute.
+    let sweep = tokio::spawn(cyi_infra::sweep_periodically(
         services.clone(),
-        Arc::clone(&services.queue),
+        cyi_infra::SWEEP_INTERVAL,
     ));
     let app = cyi_infra::app(services, Some(&parts), &config.cors_allowed_origins);
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
@@ -123,6 +156,7 @@ async fn main() -> anyhow::Result<()> {
         .with_graceful_shutdown(cyi_infra::shutdown_signal())
         .await?;
     worker.abort();
+    sweep.abort();
     Ok(())
 }
 
@@ -148,4 +182,14 @@ async fn run_pump(args: PumpArgs) -> anyhow::Result<()> {
         () = cyi_infra::shutdown_signal() => tracing::info!("pump stopped"),
     }
     Ok(())
+}
+
+/// How long an injected timeout hangs before it fails.
+const INJECTED_TIMEOUT: Duration = Duration::from_millis(200);
+
+/// A different fault pattern each run.
+fn rand_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos() as u64)
 }

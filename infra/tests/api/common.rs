@@ -18,7 +18,7 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct Api {
     pub base: String,
     pub client: reqwest::Client,
-    /// The services of an app in this process; none for one served elsewhere.
+    /// The app's adapters when it runs in this process; `None` for a host in another one.
     pub family: Option<Family>,
 }
 
@@ -42,12 +42,12 @@ impl Api {
         tokio::spawn(async move { axum::serve(listener, app).await });
         Self {
             family: Some(family),
-            ..Self::at(base)
+            ..Self::remote(base)
         }
     }
 
-    /// An app served elsewhere, at `base`.
-    pub fn at(base: String) -> Self {
+    /// A client for a host running in another process at `base`.
+    pub fn remote(base: String) -> Self {
         Self {
             base,
             client: reqwest::Client::builder()
@@ -304,6 +304,58 @@ impl Api {
     }
 }
 
+/// A `cyi-local` process on a data folder, its output in a log file there, and a client for
+/// it; killed when dropped.
+pub struct LocalHost {
+    pub child: tokio::process::Child,
+    pub api: Arc<Api>,
+}
+
+impl LocalHost {
+    /// Starts the host on `port` with `flags`, logging at `rust_log` into `log` in the data
+    /// folder, and waits until it answers.
+    pub async fn start(
+        data_dir: &std::path::Path,
+        port: u16,
+        flags: &[&str],
+        log: &str,
+        rust_log: &str,
+    ) -> Self {
+        let log = std::fs::File::create(data_dir.join(log)).unwrap();
+        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cyi-local"))
+            .args(["--port", &port.to_string()])
+            .args(flags)
+            .arg("--data-dir")
+            .arg(data_dir)
+            .env("RUST_LOG", rust_log)
+            .stdout(std::process::Stdio::from(log.try_clone().unwrap()))
+            .stderr(std::process::Stdio::from(log))
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let api = Arc::new(Api::remote(format!("http://127.0.0.1:{port}")));
+        poll_until(
+            "the local host to answer",
+            Duration::from_secs(60),
+            async || {
+                api.request(Method::GET, "/health")
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success())
+            },
+            |up| *up,
+        )
+        .await;
+        Self { child, api }
+    }
+}
+
+/// A port free on loopback now.
+pub fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
 async fn send(request: RequestBuilder) -> Response {
     request.send().await.unwrap()
 }
@@ -374,6 +426,36 @@ pub fn fixture(name: &str) -> Vec<u8> {
         .join("../../shared/fixtures/cv")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A small Word .docx CV: a heading, a paragraph, a table and a header.
+pub fn docx() -> Vec<u8> {
+    use std::io::Write;
+    let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+    let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
+    let body = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document {w}><w:body>{}{}<w:tbl><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr></w:tbl></w:body></w:document>"#,
+        p("김민준 백엔드 개발자"),
+        p("Built the payments API at Acme Cloud with Kotlin and Spring."),
+        p("기술"),
+        p("쿠버네티스, 카프카, PostgreSQL"),
+    );
+    let header = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:hdr {w}>{}</w:hdr>"#,
+        p("minjun@example.com")
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in [
+        ("[Content_Types].xml", "<Types/>".to_owned()),
+        ("word/document.xml", body),
+        ("word/header1.xml", header),
+    ] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
 }
 
 pub async fn embedded() -> Family {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::common::{Api, TestUser, fixture, poll_until, problem};
+use crate::common::{Api, TestUser, docx, fixture, poll_until, problem};
 use cyi_shared::domain::cv::{ABANDONED_UPLOAD_GRACE_SECONDS, UPLOAD_URL_SECONDS};
 use cyi_shared::ports::item_store::query_all;
 use cyi_shared::storage::layout::cv_blob_key as blob_key;
@@ -193,35 +193,6 @@ async fn the_presigned_upload_flow(family: Family) {
 const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// A small Word document: a paragraph, a table and a header, in Korean and English.
-fn docx() -> Vec<u8> {
-    use std::io::Write;
-    let w = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
-    let p = |t: &str| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>");
-    let body = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><w:document {w}><w:body>{}{}<w:tbl><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr></w:tbl></w:body></w:document>"#,
-        p("김민준 백엔드 개발자"),
-        p("Built the payments API at Acme Cloud with Kotlin and Spring."),
-        p("기술"),
-        p("쿠버네티스, 카프카, PostgreSQL"),
-    );
-    let header = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><w:hdr {w}>{}</w:hdr>"#,
-        p("minjun@example.com")
-    );
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, content) in [
-        ("[Content_Types].xml", "<Types/>".to_owned()),
-        ("word/document.xml", body),
-        ("word/header1.xml", header),
-    ] {
-        zip.start_file(name, options).unwrap();
-        zip.write_all(content.as_bytes()).unwrap();
-    }
-    zip.finish().unwrap().into_inner()
-}
-
 async fn a_docx_is_accepted_directly_and_presigned(family: Family) {
     let api = Api::start(family, &[]).await;
     api.start_worker();

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use crate::common::{Api, TestUser, poll_until, problem, test_bank};
 use async_trait::async_trait;
-use cyi_shared::domain::interview::QUEUED_LEASE_SECONDS;
 use cyi_shared::domain::job::Job;
+use cyi_shared::domain::job::WORK_LEASE_SECONDS;
 use cyi_shared::ports::{
     Condition, Delivery, Item, ItemKey, ItemStore, JobQueue, Page, Query, QueueError, StoreError,
     Update, WriteOp,
@@ -657,7 +657,7 @@ async fn an_answer_whose_unqueued_mark_failed_is_queued_again_after_its_lease(mu
     assert_eq!(queue.evaluations.load(Ordering::SeqCst), 0);
 
     // Past its lease without a result the job is taken as lost and sent again, once.
-    clock.advance(QUEUED_LEASE_SECONDS + 1);
+    clock.advance(WORK_LEASE_SECONDS + 1);
     let resent = api.answer(&token, id, "q1", "An answer.").await;
     assert_eq!(resent.status(), 202);
     let receipt: Value = resent.json().await.unwrap();

@@ -31,7 +31,7 @@ const FIRST_ANSWER: Duration = Duration::from_secs(20 * 60);
 #[ignore = "builds and runs the functions under cargo lambda watch; scripts/test runs it"]
 async fn a_whole_interview_under_cargo_lambda_watch() {
     let watch = Watch::start();
-    let api = Api::at(format!("http://127.0.0.1:{}", watch.port));
+    let api = Api::remote(format!("http://127.0.0.1:{}", watch.port));
     let started = Instant::now();
     poll_until(
         "the first /health answer under watch",

@@ -14,15 +14,16 @@ use super::bank::Bank;
 use super::evaluation::{Criterion, Evaluation, mean_score};
 use super::field::{FieldError, HAS_TEXT, TextRule};
 use super::focus::WeakFocus;
+use super::job::WORK_LEASE_SECONDS;
 use super::posting::TargetJob;
 use super::vocabulary::{Difficulty, Lang, Position, QuestionKind, names};
 
 pub const MAX_ANSWER_CHARS: usize = 5_000;
 /// How long a client waits before asking again for a personal question being written.
 pub const PENDING_RETRY_SECONDS: u64 = 5;
-/// How long a queued evaluation may go without a result before its job is sent again: past
-/// every redelivery the queue makes (6 × 30 s visibility, 4 receives) with room to spare.
-pub const QUEUED_LEASE_SECONDS: i64 = 15 * 60;
+/// How many times a candidate may have an answer whose evaluation failed evaluated again
+/// (each costs a model call).
+pub const MAX_EVALUATION_RETRIES: u32 = 2;
 
 /// A question of an interview, with what grading it needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -507,20 +508,48 @@ pub struct Answer {
     pub evaluation: Option<Evaluation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
+    /// How many times the candidate had it evaluated again after a failure.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub retries: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// What submitting the same answer again does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Requeue {
+    /// Nothing: its job is queued, or its evaluation is final.
+    No,
+    /// Send its job (again): it never reached the queue, or it has been queued past the
+    /// lease without a result, so the job was lost.
+    Send,
+    /// Its evaluation failed and may be tried again.
+    Retry,
 }
 
 impl Answer {
-    /// Whether its evaluation job must be sent (again): it never reached the queue, or it
-    /// has been queued past the lease without a result, so the job was lost.
-    pub fn needs_queueing(&self, now: time::OffsetDateTime) -> bool {
+    /// What the same answer submitted again at `now` does.
+    pub fn requeue(&self, now: time::OffsetDateTime) -> Requeue {
         match self.evaluation_status {
-            EvaluationStatus::Unqueued => true,
+            EvaluationStatus::Unqueued => Requeue::Send,
             EvaluationStatus::Queued => {
                 let queued_at = self.queued_at.unwrap_or(self.submitted_at);
-                (now - queued_at).whole_seconds() > QUEUED_LEASE_SECONDS
+                if (now - queued_at).whole_seconds() > WORK_LEASE_SECONDS {
+                    Requeue::Send
+                } else {
+                    Requeue::No
+                }
             }
-            EvaluationStatus::Evaluated | EvaluationStatus::Failed => false,
+            EvaluationStatus::Failed if self.can_evaluate_again() => Requeue::Retry,
+            EvaluationStatus::Failed | EvaluationStatus::Evaluated => Requeue::No,
         }
+    }
+
+    /// Whether its evaluation failed and the candidate may have it tried again.
+    pub fn can_evaluate_again(&self) -> bool {
+        self.evaluation_status == EvaluationStatus::Failed && self.retries < MAX_EVALUATION_RETRIES
     }
 }
 
@@ -634,20 +663,45 @@ mod tests {
             queued_at: None,
             evaluation: None,
             failure_reason: None,
+            retries: 0,
         }
     }
 
     #[test]
     fn a_queued_answer_is_queued_again_only_past_its_lease() {
         let now = time::OffsetDateTime::from_unix_timestamp(100_000).unwrap();
-        assert!(answer(EvaluationStatus::Unqueued, 99_999).needs_queueing(now));
-        assert!(!answer(EvaluationStatus::Queued, 99_500).needs_queueing(now));
-        let lost = answer(EvaluationStatus::Queued, 100_000 - QUEUED_LEASE_SECONDS - 1);
-        assert!(lost.needs_queueing(now));
+        let requeue = |a: &Answer| a.requeue(now);
+        assert_eq!(
+            requeue(&answer(EvaluationStatus::Unqueued, 99_999)),
+            Requeue::Send
+        );
+        assert_eq!(
+            requeue(&answer(EvaluationStatus::Queued, 99_500)),
+            Requeue::No
+        );
+        let lost = answer(EvaluationStatus::Queued, 100_000 - WORK_LEASE_SECONDS - 1);
+        assert_eq!(requeue(&lost), Requeue::Send);
         let mut requeued = lost.clone();
         requeued.queued_at = Some(now);
-        assert!(!requeued.needs_queueing(now));
-        assert!(!answer(EvaluationStatus::Evaluated, 0).needs_queueing(now));
+        assert_eq!(requeue(&requeued), Requeue::No);
+        assert_eq!(
+            requeue(&answer(EvaluationStatus::Evaluated, 0)),
+            Requeue::No
+        );
+    }
+
+    #[test]
+    fn a_failed_evaluation_may_be_tried_again_a_bounded_number_of_times() {
+        let now = time::OffsetDateTime::from_unix_timestamp(100_000).unwrap();
+        let mut failed = answer(EvaluationStatus::Failed, 0);
+        for retries in 0..MAX_EVALUATION_RETRIES {
+            failed.retries = retries;
+            assert_eq!(failed.requeue(now), Requeue::Retry);
+            assert!(failed.can_evaluate_again());
+        }
+        failed.retries = MAX_EVALUATION_RETRIES;
+        assert_eq!(failed.requeue(now), Requeue::No);
+        assert!(!failed.can_evaluate_again());
     }
 
     #[test]

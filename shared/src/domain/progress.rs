@@ -243,6 +243,7 @@ mod tests {
                 feedback: String::new(),
             }),
             failure_reason: None,
+            retries: 0,
         }
     }
 

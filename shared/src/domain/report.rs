@@ -44,8 +44,12 @@ pub struct ReportItem {
     pub answer: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<Evaluation>,
+    /// Why the evaluation failed: `model_unavailable`, `invalid_model_output`, `processing_error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
+    /// The evaluation failed and may be tried again: submitting the same answer again does.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub can_evaluate_again: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example_answer: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -336,6 +340,7 @@ impl Report {
                 status,
                 answer: answer.as_ref().map(|a| a.answer.clone()),
                 evaluation,
+                can_evaluate_again: answer.as_ref().is_some_and(Answer::can_evaluate_again),
                 failure_reason: answer.and_then(|a| a.failure_reason),
                 example_answer: question.example_answer.clone(),
                 key_points: question.key_points.clone(),

@@ -1,7 +1,9 @@
 //! The interview jobs the worker runs: writing an interview's personal questions and
 //! evaluating an answer. Each is idempotent under redelivery: the interview's state says
 //! whether the work is done, and a run record keeps two deliveries from calling the model at
-//! once. On the last delivery the queue makes, a failure leaves a visible `failed` state.
+//! once. On the last delivery the queue makes, a failure leaves a visible `failed` state (and
+//! the message goes on to the dead-letter queue, where operators see it); work whose job was
+//! lost is given up the same way by the sweep.
 
 use std::sync::Arc;
 
@@ -10,13 +12,21 @@ use crate::domain::evaluation::{
 };
 use crate::domain::follow_up::{FollowUpRequest, follow_up_question, missed_by};
 use crate::domain::interview::{Interview, PersonalStatus};
-use crate::domain::job::JobError;
+use crate::domain::job::{JobError, WorkState};
 use crate::ports::{Clock, Llm};
 use crate::storage::bank::BankCatalog;
 use crate::storage::cvs::CvStore;
 use crate::storage::interviews::{InterviewStore, WritingMaterial};
 use crate::storage::job_runs::{Claim, JobRuns};
 use crate::storage::layout::JobRun;
+
+/// What a claimed run recorded.
+enum Settled {
+    /// The result.
+    Done,
+    /// A visible failure, for this reason.
+    Failed(JobError),
+}
 
 /// The jobs' use cases, with only what they use.
 #[derive(Clone)]
@@ -71,43 +81,170 @@ impl InterviewJobs {
         interview_id: &str,
         last_attempt: bool,
     ) -> Result<(), JobError> {
-        // Deleted since it was queued, or already written: nothing to do.
+        // Deleted since it was queued: nothing to do.
         let Some(interview) = self.interviews.get(user_id, interview_id).await? else {
+            tracing::debug!(interview_id, "the interview is gone; job dropped");
             return Ok(());
         };
+        // Already settled; an earlier delivery may have died before dropping the CV copy.
         if interview.personal_status != PersonalStatus::Pending {
-            return Ok(());
+            return Ok(self
+                .interviews
+                .forget_cv_text(user_id, interview_id)
+                .await?);
         }
         let run = JobRun::PersonalQuestions { interview_id };
         if !self.claim(user_id, run).await? {
             return Ok(());
         }
-        match self.write_questions(user_id, interview).await {
-            Ok(()) => {
-                self.interviews
-                    .forget_cv_text(user_id, interview_id)
-                    .await?;
-                self.complete(user_id, run).await
-            }
+        let outcome = match self.write_questions(user_id, interview).await {
+            Ok(()) => self
+                .interviews
+                .forget_cv_text(user_id, interview_id)
+                .await
+                .map(|()| Settled::Done)
+                .map_err(JobError::from),
             Err(failure) if last_attempt || !failure.is_retryable() => {
                 tracing::warn!(
                     interview_id,
                     ?failure,
                     "personal questions could not be written"
                 );
-                self.interviews
-                    .personal_questions_failed(user_id, interview_id)
-                    .await?;
-                self.interviews
-                    .forget_cv_text(user_id, interview_id)
-                    .await?;
-                self.complete(user_id, run).await
+                self.give_up_personal_questions(user_id, interview_id)
+                    .await
+                    .map(|()| Settled::Failed(failure))
+            }
+            Err(failure) => Err(failure),
+        };
+        self.finish_run(user_id, run, outcome).await
+    }
+
+    /// Ends a claimed run: completed once its outcome is recorded (and a recorded failure a
+    /// later try might have cured goes on to the dead-letter queue); released when nothing
+    /// was recorded, so the next delivery tries again at once rather than after the lease.
+    async fn finish_run(
+        &self,
+        user_id: &str,
+        run: JobRun<'_>,
+        outcome: Result<Settled, JobError>,
+    ) -> Result<(), JobError> {
+        match outcome {
+            Ok(settled) => {
+                self.complete(user_id, run).await?;
+                match settled {
+                    Settled::Done => Ok(()),
+                    Settled::Failed(failure) => Self::dead_letter_if_retryable(failure),
+                }
             }
             Err(failure) => {
                 self.runs.release(user_id, run).await;
                 Err(failure)
             }
         }
+    }
+
+    /// After the last try has left its visible failure: a failure a later try might have
+    /// cured goes on to the dead-letter queue, where operators see it (and replaying it is
+    /// harmless: its work is settled); one no try can cure (the model's invalid reply) ends
+    /// here.
+    fn dead_letter_if_retryable(failure: JobError) -> Result<(), JobError> {
+        match failure.is_retryable() {
+            true => Err(failure),
+            false => Ok(()),
+        }
+    }
+
+    /// Records that an interview's personal questions will not be written: the interview
+    /// goes on without them.
+    pub async fn give_up_personal_questions(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+    ) -> Result<(), JobError> {
+        self.interviews
+            .personal_questions_failed(user_id, interview_id)
+            .await?;
+        Ok(self
+            .interviews
+            .forget_cv_text(user_id, interview_id)
+            .await?)
+    }
+
+    /// Where the writing of an interview's personal questions stands.
+    pub async fn personal_questions_state(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+    ) -> Result<WorkState, JobError> {
+        Ok(match self.interviews.get(user_id, interview_id).await? {
+            None => WorkState::Gone,
+            Some(i) if i.personal_status == PersonalStatus::Pending => WorkState::Unfinished,
+            Some(_) => WorkState::Finished,
+        })
+    }
+
+    /// Where the evaluation of an answer stands.
+    pub async fn evaluation_state(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+    ) -> Result<WorkState, JobError> {
+        let answer = self
+            .interviews
+            .answer(user_id, interview_id, question_id)
+            .await?;
+        Ok(match answer {
+            None => WorkState::Gone,
+            Some(a) if a.evaluation_status.is_settled() => WorkState::Finished,
+            Some(_) => WorkState::Unfinished,
+        })
+    }
+
+    /// Where the evaluation of a question answered again stands, for the sweep.
+    pub async fn retry_state(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+        attempt: u8,
+    ) -> Result<WorkState, JobError> {
+        let retry = self
+            .interviews
+            .retry(user_id, interview_id, question_id, attempt)
+            .await?;
+        Ok(match retry {
+            None => WorkState::Gone,
+            Some(r) if r.answer.evaluation_status.is_settled() => WorkState::Finished,
+            Some(_) => WorkState::Unfinished,
+        })
+    }
+
+    /// Records that a question answered again will not be evaluated (its job was lost too
+    /// often); the candidate may answer again while attempts remain.
+    pub async fn give_up_retry(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+        attempt: u8,
+    ) -> Result<(), JobError> {
+        if let Some(retry) = self
+            .interviews
+            .retry(user_id, interview_id, question_id, attempt)
+            .await?
+        {
+            self.interviews
+                .record_retry_evaluation(user_id, &retry, Err(JobError::PROCESSING_ERROR))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Lets go of a run whose holder is known to be dead (a host restarted: nothing it ran
+    /// survives it), so the job runs again at once rather than after the lease.
+    pub async fn release_run(&self, user_id: &str, run: JobRun<'_>) {
+        self.runs.release(user_id, run).await;
     }
 
     async fn write_questions(
@@ -171,10 +308,12 @@ impl InterviewJobs {
             .answer(user_id, interview_id, question_id)
             .await?
         else {
+            tracing::debug!(interview_id, question_id, "the answer is gone; job dropped");
             return Ok(());
         };
         if answer.evaluation_status.is_settled() {
-            return Ok(());
+            // An earlier delivery may have died before recording the interview's score.
+            return self.record_score_when_done(user_id, interview_id).await;
         }
         let run = JobRun::Evaluation {
             interview_id,
@@ -183,15 +322,37 @@ impl InterviewJobs {
         if !self.claim(user_id, run).await? {
             return Ok(());
         }
+        let outcome = self
+            .evaluate_claimed(
+                user_id,
+                interview_id,
+                question_id,
+                &answer.answer,
+                last_attempt,
+            )
+            .await;
+        self.finish_run(user_id, run, outcome).await
+    }
+
+    async fn evaluate_claimed(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+        answer: &str,
+        last_attempt: bool,
+    ) -> Result<Settled, JobError> {
         let Some(interview) = self.interviews.get(user_id, interview_id).await? else {
-            return Ok(());
+            return Ok(Settled::Done);
         };
-        let evaluation = self.evaluate(&interview, question_id, &answer.answer).await;
-        let outcome = match &evaluation {
+        let settled = match self.evaluate(&interview, question_id, answer).await {
             Ok(evaluation) => {
-                self.follow_up(user_id, &interview, question_id, &answer.answer, evaluation)
+                self.follow_up(user_id, &interview, question_id, answer, &evaluation)
                     .await?;
-                Ok(evaluation)
+                self.interviews
+                    .record_evaluation(user_id, interview_id, question_id, Ok(&evaluation))
+                    .await?;
+                Settled::Done
             }
             Err(failure) if last_attempt || !failure.is_retryable() => {
                 tracing::warn!(
@@ -200,20 +361,35 @@ impl InterviewJobs {
                     ?failure,
                     "an answer could not be evaluated"
                 );
-                Err(failure.reason())
+                self.interviews
+                    .record_evaluation(user_id, interview_id, question_id, Err(failure.reason()))
+                    .await?;
+                self.settle(user_id, &interview, question_id).await?;
+                Settled::Failed(failure)
             }
-            Err(_) => {
-                self.runs.release(user_id, run).await;
-                return evaluation.map(|_| ());
-            }
+            Err(failure) => return Err(failure),
         };
+        self.record_score_when_done(user_id, interview_id).await?;
+        Ok(settled)
+    }
+
+    /// Records that an answer will not be evaluated (its job was lost too often), with the
+    /// reason shown to the user, who may have it tried again.
+    pub async fn give_up_evaluation(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+    ) -> Result<(), JobError> {
         self.interviews
-            .record_evaluation(user_id, interview_id, question_id, outcome)
+            .give_up_evaluation(
+                user_id,
+                interview_id,
+                question_id,
+                JobError::PROCESSING_ERROR,
+            )
             .await?;
-        if outcome.is_err() {
-            self.settle(user_id, &interview, question_id).await?;
-        }
-        self.complete(user_id, run).await?;
+
         self.record_score_when_done(user_id, interview_id).await
     }
 

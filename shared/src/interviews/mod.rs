@@ -8,16 +8,19 @@ use std::sync::Arc;
 use crate::domain::cv::CvError;
 use crate::domain::interview::{
     Answer, EvaluationStatus, Interview, InterviewError, MAX_RETRIES, NewInterview, PersonalStatus,
-    Retry, job_leaning, select_questions,
+    Requeue, Retry, job_leaning, select_questions,
 };
 use crate::domain::job::Job;
 use crate::domain::posting::{PostingRecord, TargetJob};
 use crate::domain::progress::{Progress, progress, weakest_topics};
 use crate::domain::report::Report;
-use crate::ports::{Clock, IdGenerator, JobQueue, is_well_formed_id};
+use crate::ports::{Clock, IdGenerator, JobQueue, StoreError, is_well_formed_id};
 use crate::storage::bank::BankCatalog;
 use crate::storage::cvs::CvStore;
-use crate::storage::interviews::{InterviewStore, WritingMaterial};
+use crate::storage::interviews::{
+    InterviewStore, WritingMaterial, evaluation_job, personal_questions_job,
+};
+use crate::storage::pending_work::PendingWork;
 use crate::storage::postings::PostingStore;
 
 /// The interview use cases, with only what they use.
@@ -27,6 +30,7 @@ pub struct Interviews {
     pub(crate) cvs: CvStore,
     pub(crate) postings: PostingStore,
     pub(crate) bank: BankCatalog,
+    pub(crate) pending: PendingWork,
     pub(crate) queue: Arc<dyn JobQueue>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) ids: Arc<dyn IdGenerator>,
@@ -36,9 +40,9 @@ pub struct Interviews {
 
 impl Interviews {
     /// Starts an interview: takes a unit of the quota atomically with writing the interview,
-    /// and queues the writing of its personal questions. A creation that fails gives its
-    /// unit back. Aimed at a job posting, it notes which requirements the CV shows and leans
-    /// its technical questions to the posting's topics.
+    /// and queues the writing of its personal questions. A creation that fails leaves no
+    /// interview and gives its unit back. Aimed at a job posting, it notes which requirements
+    /// the CV shows and leans its technical questions to the posting's topics.
     pub async fn create(
         &self,
         user_id: &str,
@@ -121,18 +125,21 @@ impl Interviews {
             cv_text,
             job_text: posting.map(|(_, text)| text),
         });
-        self.repo
+        let created = self
+            .repo
             .create(user_id, &interview, material.as_ref(), self.quota)
-            .await?;
+            .await;
+        if let Err(error) = created {
+            // A write whose answer was lost may still have happened.
+            if matches!(error, InterviewError::Unexpected(_)) {
+                self.undo_create(user_id, &interview.id).await;
+            }
+            return Err(error);
+        }
         if interview.personal_status == PersonalStatus::Pending {
-            let job = Job::GeneratePersonalQuestions {
-                user_id: user_id.to_owned(),
-                interview_id: interview.id.clone(),
-            };
+            let job = personal_questions_job(user_id, &interview.id);
             if let Err(error) = self.queue.send(&job).await {
-                self.repo
-                    .remove_and_give_back(user_id, &interview.id)
-                    .await?;
+                self.undo_create(user_id, &interview.id).await;
                 return Err(error.into());
             }
         }
@@ -156,6 +163,29 @@ impl Interviews {
             .await?
             .unwrap_or_default();
         Ok((record, text))
+    }
+
+    /// Removes an interview whose creation failed and gives its unit back; nothing when it
+    /// was never written. Should that fail too, the interview stays, usable, and its personal
+    /// questions are due at once, so the next sweep sends their job.
+    async fn undo_create(&self, user_id: &str, interview_id: &str) {
+        match self.repo.remove_and_give_back(user_id, interview_id).await {
+            Ok(()) | Err(StoreError::TransactionCancelled { .. }) => {}
+            Err(error) => {
+                tracing::error!(
+                    ?error,
+                    interview_id,
+                    "a failed creation could not be undone; the interview stays"
+                );
+                self.due_now(&personal_questions_job(user_id, interview_id))
+                    .await;
+            }
+        }
+    }
+
+    /// Makes work whose job may not have reached the queue due for the next sweep.
+    async fn due_now(&self, job: &Job) {
+        self.pending.due_now(job, self.clock.unix_now()).await;
     }
 
     /// The user's interview; another user's is not found.
@@ -259,9 +289,10 @@ impl Interviews {
     /// Stores an answer and queues its evaluation: one conditional write (the question is
     /// open: it exists, is written and has no answer) and the job, so a first answer costs
     /// the token check and that write. Only when the write is refused is the interview read,
-    /// to say why. The same answer again returns the stored one and queues nothing (unless
-    /// its job never reached the queue or was lost); a different answer to an answered
-    /// question is a conflict.
+    /// to say why. The same answer again returns the stored one and queues nothing, unless
+    /// its job never reached the queue or was lost, or its evaluation failed (then it is
+    /// tried again, a bounded number of times); a different answer to an answered question
+    /// is a conflict.
     pub async fn submit_answer(
         &self,
         user_id: &str,
@@ -281,9 +312,17 @@ impl Interviews {
             queued_at: None,
             evaluation: None,
             failure_reason: None,
+            retries: 0,
         };
-        if self.repo.insert_answer(user_id, &stored, false).await? {
-            return self.queue_evaluation(user_id, stored, true).await;
+        match self.repo.insert_answer(user_id, &stored, false).await {
+            Ok(true) => return self.queue_evaluation(user_id, stored, true).await,
+            Ok(false) => {}
+            Err(error) => {
+                // A write whose answer was lost may still have happened: then its job goes
+                // with the next sweep, and the same answer again is its receipt.
+                self.due_now(&evaluation_job(user_id, &stored)).await;
+                return Err(error.into());
+            }
         }
         let interview = self.get(user_id, interview_id).await?;
         let Some(question) = interview.question(question_id) else {
@@ -319,29 +358,42 @@ impl Interviews {
         if existing.answer != answer {
             return Err(InterviewError::AlreadyAnswered);
         }
-        if existing.needs_queueing(self.clock.now()) {
-            return self.queue_evaluation(user_id, existing, false).await;
+        let now = self.clock.now();
+        match existing.requeue(now) {
+            Requeue::No => Ok(existing),
+            Requeue::Send => self.queue_evaluation(user_id, existing, false).await,
+            Requeue::Retry => {
+                if !self.repo.retry_evaluation(user_id, &existing, now).await? {
+                    // A concurrent retry won: report the answer as it is now.
+                    let now = self.repo.answer(user_id, interview_id, question_id).await?;
+                    return now.ok_or(InterviewError::NotFound);
+                }
+                let retried = Answer {
+                    evaluation_status: EvaluationStatus::Queued,
+                    queued_at: Some(now),
+                    failure_reason: None,
+                    retries: existing.retries + 1,
+                    ..existing
+                };
+                self.queue_evaluation(user_id, retried, true).await
+            }
         }
-        Ok(existing)
     }
 
-    /// Sends the evaluation job of a stored answer. A first submission is stored `queued`
-    /// already; a later one records that it is queued (again) and when. If the queue refuses,
-    /// the answer is marked `unqueued` so the same submission again retries; should that mark
-    /// fail too, the answer stays `queued` and is sent again once its lease has passed.
+    /// Sends the evaluation job of a stored answer. A first submission (or a retry) is stored
+    /// `queued` already; a later one records that it is queued (again) and when. If the queue
+    /// refuses, the answer is marked `unqueued` so the same submission again retries, and its
+    /// work is due at once so the next sweep sends it should nobody submit again; should the
+    /// mark fail too, the answer stays `queued` and the sweep sends it all the same.
     async fn queue_evaluation(
         &self,
         user_id: &str,
         mut answer: Answer,
-        first: bool,
+        stored_queued: bool,
     ) -> Result<Answer, InterviewError> {
-        let job = Job::EvaluateAnswer {
-            user_id: user_id.to_owned(),
-            interview_id: answer.interview_id.clone(),
-            question_id: answer.question_id.clone(),
-        };
+        let job = evaluation_job(user_id, &answer);
         match self.queue.send(&job).await {
-            Ok(_) if first => Ok(answer),
+            Ok(_) if stored_queued => Ok(answer),
             Ok(_) => {
                 let now = self.clock.now();
                 self.repo
@@ -371,9 +423,10 @@ impl Interviews {
                 {
                     tracing::error!(
                         error = ?mark,
-                        "an answer whose job was refused could not be marked unqueued; it is sent again after its lease"
+                        "an answer whose job was refused could not be marked unqueued; the sweep sends it"
                     );
                 }
+                self.due_now(&job).await;
                 Err(error.into())
             }
         }

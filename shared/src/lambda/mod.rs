@@ -49,3 +49,25 @@ where
     }))
     .await
 }
+
+/// Runs a scheduled function: each event (a schedule's, whose content does not matter) runs
+/// `task` once, and what it reports is the response, so an invocation's result shows in the
+/// console and the logs.
+pub async fn serve_schedule<F, Fut, R>(task: F) -> Result<(), BoxError>
+where
+    F: Fn(Services) -> Fut,
+    Fut: Future<Output = R>,
+    R: serde::Serialize,
+{
+    telemetry::init();
+    let config = Config::from_env()?;
+    let (services, _) = Services::from_config(&config).await?;
+    let task = &task;
+    let services = &services;
+    lambda_runtime::run(service_fn(
+        move |_: LambdaEvent<serde_json::Value>| async move {
+            Ok::<_, BoxError>(task(services.clone()).await)
+        },
+    ))
+    .await
+}

@@ -124,8 +124,8 @@ impl AccountStore {
         Ok(())
     }
 
-    /// Deletes every item of the user: the partition, the claims, the log-in window, and the
-    /// profile last (so an interrupted deletion can be retried with the same password).
+    /// Deletes every item of the user: the partition, the claims, the log-in window, the
+    /// markers of pending work, and the profile last (so an interrupted deletion can be retried with the same password).
     pub async fn delete_all(&self, user: &User) -> Result<(), StoreError> {
         let profile = profile_key(&user.id);
         for item in query_all(self.store.as_ref(), &user_partition(&user.id), "").await? {
@@ -144,6 +144,9 @@ impl AccountStore {
             }
         }
         self.clear_failures(&user.username).await?;
+        super::pending_work::PendingWork::new(Arc::clone(&self.store))
+            .remove_all_of(&user.id)
+            .await?;
         self.store.delete(&profile, None).await
     }
 

@@ -7,12 +7,27 @@ use serde_json::{Value, json};
 
 use super::insert_in_slot;
 use super::layout::{CV_PREFIX, attr, cv_key, cv_text_key, profile_key};
+use super::pending_work::{mark, unmark};
 use crate::domain::cv::{CvError, CvRecord, CvSource, CvStatus, FailureReason, MAX_CVS_PER_USER};
+use crate::domain::job::{Job, WORK_LEASE_SECONDS};
 use crate::ports::{Condition, Item, ItemStore, StoreError, Update, WriteOp};
 
 #[derive(Clone)]
 pub struct CvStore {
     store: Arc<dyn ItemStore>,
+}
+
+/// The job that extracts a CV's text.
+pub fn extraction_job(user_id: &str, cv_id: &str) -> Job {
+    Job::ExtractCv {
+        user_id: user_id.to_owned(),
+        cv_id: cv_id.to_owned(),
+    }
+}
+
+/// When extraction started at `now` is due for the sweep.
+fn extraction_due(now: time::OffsetDateTime) -> i64 {
+    now.unix_timestamp() + WORK_LEASE_SECONDS
 }
 
 /// The time as CV records keep it.
@@ -50,7 +65,8 @@ impl CvStore {
         Self { store }
     }
 
-    /// Writes a new CV record (and its text, if any) while taking one of the user's slots.
+    /// Writes a new CV record (and its text, if any) while taking one of the user's slots; a
+    /// record that arrives `processing` is marked as pending work in the same write.
     pub async fn insert(
         &self,
         user_id: &str,
@@ -61,9 +77,17 @@ impl CvStore {
             Some(text) => Some(text_item(user_id, &record.id, text)?),
             None => None,
         };
+        // A CV whose text is still to be extracted is pending work for the sweep.
+        let pending = match record.status {
+            CvStatus::Processing => Some(mark(
+                &extraction_job(user_id, &record.id),
+                extraction_due(record.updated_at),
+            )?),
+            _ => None,
+        };
         let slot = (attr::CVS_COUNT, MAX_CVS_PER_USER);
-        let record = Item::of(cv_key(user_id, &record.id), record)?;
-        match insert_in_slot(self.store.as_ref(), user_id, slot, record, text).await? {
+        let item = Item::of(cv_key(user_id, &record.id), record)?;
+        match insert_in_slot(self.store.as_ref(), user_id, slot, item, text, pending).await? {
             true => Ok(()),
             false => Err(CvError::LimitReached),
         }
@@ -111,6 +135,68 @@ impl CvStore {
         match result {
             Ok(item) => Ok(Some(item.decode()?)),
             Err(StoreError::ConditionFailed) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Moves an uploaded CV from `uploading` to `processing`, marked as pending work in the
+    /// same write. `false` when it was no longer uploading (someone else moved it first).
+    pub async fn begin_extraction(
+        &self,
+        user_id: &str,
+        cv_id: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.move_and_mark(
+            user_id,
+            cv_id,
+            (CvStatus::Uploading, CvStatus::Processing),
+            now,
+            mark(&extraction_job(user_id, cv_id), extraction_due(now))?,
+        )
+        .await
+    }
+
+    /// Undoes `begin_extraction` when the job could not be queued, so completing the upload
+    /// again retries; `false` when it was no longer processing.
+    pub async fn undo_extraction(
+        &self,
+        user_id: &str,
+        cv_id: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.move_and_mark(
+            user_id,
+            cv_id,
+            (CvStatus::Processing, CvStatus::Uploading),
+            now,
+            unmark(&extraction_job(user_id, cv_id)),
+        )
+        .await
+    }
+
+    async fn move_and_mark(
+        &self,
+        user_id: &str,
+        cv_id: &str,
+        (from, to): (CvStatus, CvStatus),
+        now: time::OffsetDateTime,
+        marker: WriteOp,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .store
+            .transact(vec![
+                WriteOp::Update {
+                    key: cv_key(user_id, cv_id),
+                    updates: outcome_updates(Ok(to), now)?,
+                    condition: Some(Condition::Equals(attr::STATUS.into(), status(from))),
+                },
+                marker,
+            ])
+            .await;
+        match result {
+            Ok(()) => Ok(true),
+            Err(StoreError::TransactionCancelled { .. }) => Ok(false),
             Err(other) => Err(other),
         }
     }
@@ -208,6 +294,14 @@ impl CvStore {
         self.delete_if(user_id, cv_id, uploading).await
     }
 
+    /// Deletes a CV whose extraction could not be queued, and frees its slot: the request
+    /// that made it fails, and leaves nothing behind. `false` when it was no longer
+    /// processing (or never written).
+    pub async fn delete_unqueued(&self, user_id: &str, cv_id: &str) -> Result<bool, StoreError> {
+        let processing = Condition::Equals(attr::STATUS.into(), status(CvStatus::Processing));
+        self.delete_if(user_id, cv_id, processing).await
+    }
+
     async fn delete_if(
         &self,
         user_id: &str,
@@ -230,6 +324,7 @@ impl CvStore {
                     updates: vec![Update::Add(attr::CVS_COUNT.into(), -1)],
                     condition: Some(Condition::Present),
                 },
+                unmark(&extraction_job(user_id, cv_id)),
             ])
             .await;
         match result {

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::layout::{
-    ANSWER_PREFIX, INTERVIEW_PREFIX, answer_key, answer_prefix, attr, interview_cv_text_key,
-    interview_key, profile_key, question_state, retry_key, retry_prefix, seen_behavioral_key,
-    seen_technical_key, user_partition,
+    ANSWER_PREFIX, INTERVIEW_PREFIX, JobRun, answer_key, answer_prefix, attr,
+    interview_cv_text_key, interview_key, job_run_key, profile_key, question_state, retry_key,
+    retry_prefix, seen_behavioral_key, seen_technical_key, user_partition,
 };
+use super::pending_work::{mark, unmark};
 use super::{Transaction, TransactionFailure};
 use crate::domain::QuestionKind;
 use crate::domain::evaluation::Evaluation;
@@ -18,6 +19,7 @@ use crate::domain::interview::{
     Answer, EvaluationStatus, Interview, InterviewError, InterviewQuestion, PersonalStatus, Retry,
     Seen,
 };
+use crate::domain::job::{Job, WORK_LEASE_SECONDS};
 use crate::ports::item_store::query_all;
 use crate::ports::{Condition, Item, ItemKey, ItemStore, StoreError, Update, WriteOp};
 
@@ -40,6 +42,39 @@ enum NewInterviewWrite {
     Interview,
     CvText,
     Seen,
+    PendingWork,
+}
+
+/// The job that writes an interview's personal questions.
+pub fn personal_questions_job(user_id: &str, interview_id: &str) -> Job {
+    Job::GeneratePersonalQuestions {
+        user_id: user_id.to_owned(),
+        interview_id: interview_id.to_owned(),
+    }
+}
+
+/// The job that evaluates an answer.
+pub fn evaluation_job(user_id: &str, answer: &Answer) -> Job {
+    Job::EvaluateAnswer {
+        user_id: user_id.to_owned(),
+        interview_id: answer.interview_id.clone(),
+        question_id: answer.question_id.clone(),
+    }
+}
+
+/// The job that evaluates a question answered again.
+pub fn retry_job(user_id: &str, retry: &Retry) -> Job {
+    Job::EvaluateRetry {
+        user_id: user_id.to_owned(),
+        interview_id: retry.answer.interview_id.clone(),
+        question_id: retry.answer.question_id.clone(),
+        attempt: retry.attempt,
+    }
+}
+
+/// When work queued at `at` is due for the sweep.
+fn due_after(at: time::OffsetDateTime) -> i64 {
+    at.unix_timestamp() + WORK_LEASE_SECONDS
 }
 
 fn rfc3339(at: time::OffsetDateTime) -> Result<Value, StoreError> {
@@ -127,11 +162,10 @@ impl InterviewStore {
         })
     }
 
-    /// Writes a new interview while taking a unit of the quota and remembering the bank
-    /// questions it asks, all in one transaction, so under any concurrency exactly the
-    /// allowed number succeed.
-    /// Writes a new interview, taking a unit of the quota, with the CV text its personal
-    /// questions are to be written from (if it has any).
+    /// Writes a new interview while taking a unit of the quota, with the CV text its personal
+    /// questions are to be written from (if it has any), remembering the bank questions it
+    /// asks and marking its personal questions as pending work, all in one transaction, so
+    /// under any concurrency exactly the allowed number succeed.
     pub async fn create(
         &self,
         user_id: &str,
@@ -192,6 +226,15 @@ impl InterviewStore {
                 );
             }
         }
+        if interview.personal_status == PersonalStatus::Pending {
+            transaction.push(
+                NewInterviewWrite::PendingWork,
+                mark(
+                    &personal_questions_job(user_id, &interview.id),
+                    due_after(interview.created_at),
+                )?,
+            );
+        }
         match transaction.commit(self.store.as_ref()).await {
             Err(TransactionFailure::Conditions(failed))
                 if failed.contains(&NewInterviewWrite::Quota) =>
@@ -202,7 +245,9 @@ impl InterviewStore {
         }
     }
 
-    /// Undoes a creation: the interview goes, its quota unit comes back.
+    /// Undoes a creation: the interview goes, its quota unit comes back. Cancelled (nothing
+    /// changes) when the interview is not there, so undoing a creation that did not happen
+    /// gives nothing back.
     pub async fn remove_and_give_back(
         &self,
         user_id: &str,
@@ -223,6 +268,7 @@ impl InterviewStore {
                     key: interview_cv_text_key(user_id, interview_id),
                     condition: None,
                 },
+                unmark(&personal_questions_job(user_id, interview_id)),
             ])
             .await
     }
@@ -461,8 +507,9 @@ impl InterviewStore {
             .collect()
     }
 
-    /// Stores a first answer and marks its question answered, in one transaction whose
-    /// condition is that the question is open (it exists, is written and has no answer);
+    /// Stores a first answer, marks its question answered and its evaluation as pending
+    /// work, in one transaction whose condition is that the question is open (it exists, is
+    /// written and has no answer);
     /// `false` when it is not, and nothing is written. An interview stored before questions
     /// had states is answered under the condition that it exists (`legacy`), once the caller
     /// has read that the question is open.
@@ -497,6 +544,10 @@ impl InterviewStore {
                     ],
                     condition: Some(open),
                 },
+                mark(
+                    &evaluation_job(user_id, answer),
+                    due_after(answer.submitted_at),
+                )?,
             ])
             .await;
         match result {
@@ -532,6 +583,80 @@ impl InterviewStore {
         )
     }
 
+    /// Queues a failed evaluation again at the candidate's request: `queued` with one more
+    /// retry counted, its run record cleared so the job runs, marked as pending work; all
+    /// under the condition that it is still failed. `false` when it is not (a concurrent
+    /// retry won).
+    pub async fn retry_evaluation(
+        &self,
+        user_id: &str,
+        answer: &Answer,
+        now: time::OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        // Every retry moves it out of `failed`, so of two concurrent retries one wins.
+        let failed = Condition::equals(attr::EVALUATION_STATUS, EvaluationStatus::Failed.as_str());
+        let run = JobRun::Evaluation {
+            interview_id: &answer.interview_id,
+            question_id: &answer.question_id,
+        };
+        let result = self
+            .store
+            .transact(vec![
+                WriteOp::Update {
+                    key: answer_key(user_id, &answer.interview_id, &answer.question_id),
+                    updates: vec![
+                        Update::set(attr::EVALUATION_STATUS, EvaluationStatus::Queued.as_str()),
+                        Update::Set(attr::QUEUED_AT.into(), rfc3339(now)?),
+                        Update::Add(attr::RETRIES.into(), 1),
+                        Update::Remove(attr::FAILURE_REASON.into()),
+                    ],
+                    condition: Some(failed),
+                },
+                WriteOp::Delete {
+                    key: job_run_key(user_id, &run),
+                    condition: None,
+                },
+                mark(&evaluation_job(user_id, answer), due_after(now))?,
+            ])
+            .await;
+        match result {
+            Ok(()) => Ok(true),
+            Err(StoreError::TransactionCancelled { .. }) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Records an evaluation as failed with the reason shown to the user, unless it has a
+    /// result already (a late one arrived): only a `queued` or `unqueued` one is given up.
+    pub async fn give_up_evaluation(
+        &self,
+        user_id: &str,
+        interview_id: &str,
+        question_id: &str,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let key = answer_key(user_id, interview_id, question_id);
+        for open in [EvaluationStatus::Queued, EvaluationStatus::Unqueued] {
+            let result = self
+                .store
+                .update(
+                    &key,
+                    vec![
+                        Update::set(attr::EVALUATION_STATUS, EvaluationStatus::Failed.as_str()),
+                        Update::set(attr::FAILURE_REASON, reason),
+                    ],
+                    Some(Condition::equals(attr::EVALUATION_STATUS, open.as_str())),
+                )
+                .await;
+            match result {
+                Ok(_) => return Ok(()),
+                Err(StoreError::ConditionFailed) => continue,
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(())
+    }
+
     /// Records the outcome of an answer's evaluation: the evaluation, or `failed` with the
     /// reason shown to the user.
     pub async fn record_evaluation(
@@ -545,7 +670,8 @@ impl InterviewStore {
             .await
     }
 
-    /// Stores a retry, unless that attempt exists; `false` when it does.
+    /// Stores a retry with its evaluation's pending-work marker, unless that attempt exists;
+    /// `false` when it does.
     pub async fn insert_retry(&self, user_id: &str, retry: &Retry) -> Result<bool, StoreError> {
         let answer = &retry.answer;
         let key = retry_key(
@@ -554,30 +680,40 @@ impl InterviewStore {
             &answer.question_id,
             retry.attempt,
         );
-        match self
+        let result = self
             .store
-            .put(Item::of(key, retry)?, Some(Condition::Absent))
-            .await
-        {
+            .transact(vec![
+                WriteOp::Put {
+                    item: Item::of(key, retry)?,
+                    condition: Some(Condition::Absent),
+                },
+                mark(&retry_job(user_id, retry), due_after(answer.submitted_at))?,
+            ])
+            .await;
+        match result {
             Ok(()) => Ok(true),
-            Err(StoreError::ConditionFailed) => Ok(false),
+            Err(StoreError::TransactionCancelled { .. }) => Ok(false),
             Err(other) => Err(other),
         }
     }
 
-    /// Removes a retry whose job could not be queued, so it can be sent again.
+    /// Removes a retry whose job could not be queued, and its marker, so it can be sent again.
     pub async fn delete_retry(&self, user_id: &str, retry: &Retry) -> Result<(), StoreError> {
         let answer = &retry.answer;
+        let key = retry_key(
+            user_id,
+            &answer.interview_id,
+            &answer.question_id,
+            retry.attempt,
+        );
         self.store
-            .delete(
-                &retry_key(
-                    user_id,
-                    &answer.interview_id,
-                    &answer.question_id,
-                    retry.attempt,
-                ),
-                None,
-            )
+            .transact(vec![
+                WriteOp::Delete {
+                    key,
+                    condition: None,
+                },
+                unmark(&retry_job(user_id, retry)),
+            ])
             .await
     }
 

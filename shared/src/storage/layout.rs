@@ -4,6 +4,7 @@
 //! `users/{id}/` object prefix, so deleting an account finds all of it.
 
 use crate::domain::Position;
+use crate::domain::job::Job;
 use crate::ports::ItemKey;
 
 /// Attribute names the repositories read and write by name.
@@ -36,6 +37,11 @@ pub mod attr {
     pub const LAST_ANSWER_AT: &str = "last_answer_at";
     pub const FOLLOW_UP_PREFIX: &str = "followup#";
     pub const AWAITING_PREFIX: &str = "awaiting#";
+    pub const LEASE_UNTIL: &str = "lease_until";
+    pub const JOB: &str = "job";
+    pub const DUE_AT: &str = "due_at";
+    pub const SENDS: &str = "sends";
+    pub const RETRIES: &str = "retries";
 
     /// Where an interview item keeps the state of one of its questions (`open`, `writing`,
     /// `answered`), so submitting an answer is one conditional write.
@@ -202,6 +208,62 @@ pub fn job_run_key(user_id: &str, run: &JobRun<'_>) -> ItemKey {
         } => format!("retry#{interview_id}#{question_id}#{attempt}"),
     };
     ItemKey::new(user_partition(user_id), format!("JOBRUN#{name}"))
+}
+
+/// How many partitions pending-work markers are spread over, so that no single partition
+/// takes every job's writes (DynamoDB serves about 1,000 writes a second per partition); the
+/// sweep reads each of them.
+pub const PENDING_SHARDS: u32 = 4;
+
+/// The partition of pending-work markers of one shard.
+pub fn pending_partition(shard: u32) -> String {
+    format!("PENDING#{shard}")
+}
+
+/// The shard of a user's pending work: the same for every piece of it, so account deletion
+/// finds all of it in one partition.
+fn pending_shard(user_id: &str) -> u32 {
+    let sum = user_id.bytes().fold(0u32, |sum, byte| {
+        sum.wrapping_mul(31).wrapping_add(u32::from(byte))
+    });
+    sum % PENDING_SHARDS
+}
+
+/// The sort-key prefix of every pending-work marker of a user, in its shard.
+pub fn pending_user_prefix(user_id: &str) -> (String, String) {
+    (
+        pending_partition(pending_shard(user_id)),
+        format!("{user_id}#"),
+    )
+}
+
+/// The marker of a job's work, present from the write that makes the work until its result
+/// is recorded: how the sweep finds work whose job was lost. Outside the user's partition,
+/// since the sweep cannot list users; account deletion removes a user's markers.
+pub fn pending_work_key(job: &Job) -> ItemKey {
+    let (user_id, work) = match job {
+        Job::ExtractCv { user_id, cv_id } => (user_id, format!("cv#{cv_id}")),
+        Job::GeneratePersonalQuestions {
+            user_id,
+            interview_id,
+        } => (user_id, format!("personal#{interview_id}")),
+        Job::EvaluateAnswer {
+            user_id,
+            interview_id,
+            question_id,
+        } => (user_id, format!("evaluate#{interview_id}#{question_id}")),
+        Job::EvaluateRetry {
+            user_id,
+            interview_id,
+            question_id,
+            attempt,
+        } => (
+            user_id,
+            format!("retry#{interview_id}#{question_id}#{attempt}"),
+        ),
+    };
+    let (partition, prefix) = pending_user_prefix(user_id);
+    ItemKey::new(partition, format!("{prefix}{work}"))
 }
 
 /// The jobs that keep run records.

@@ -1,5 +1,5 @@
 //! The storage layout and one repository per aggregate (accounts, CVs, interviews with their
-//! answers, job runs, the bank). Repositories own every read and write of their items; the
+//! answers, job runs, pending work, the bank). Repositories own every read and write of their items; the
 //! use cases above them never spell a key.
 
 pub mod accounts;
@@ -8,6 +8,7 @@ pub mod cvs;
 pub mod interviews;
 pub mod job_runs;
 pub mod layout;
+pub mod pending_work;
 pub mod postings;
 
 use crate::domain::account::AccountError;
@@ -73,17 +74,20 @@ pub(crate) enum SlotWrite {
     Slot,
     Record,
     Text,
+    /// What else the new record needs written with it (its pending-work marker).
+    Also,
 }
 
-/// Writes a new record (and its text, if any) while taking one of the user's slots, counted
-/// in `counter` on the profile and bounded by `limit`, in one transaction. `Ok(false)` when
-/// every slot is taken, and nothing is written.
+/// Writes a new record (its text, if any, and `also`) while taking one of the user's slots,
+/// counted in `counter` on the profile and bounded by `limit`, in one transaction.
+/// `Ok(false)` when every slot is taken, and nothing is written.
 pub(crate) async fn insert_in_slot(
     store: &dyn ItemStore,
     user_id: &str,
     (counter, limit): (&str, i64),
     record: crate::ports::Item,
     text: Option<crate::ports::Item>,
+    also: Option<WriteOp>,
 ) -> Result<bool, TransactionFailure<SlotWrite>> {
     use crate::ports::{Condition, Update};
     let mut transaction = Transaction::new();
@@ -110,6 +114,9 @@ pub(crate) async fn insert_in_slot(
                 condition: None,
             },
         );
+    }
+    if let Some(also) = also {
+        transaction.push(SlotWrite::Also, also);
     }
     match transaction.commit(store).await {
         Ok(()) => Ok(true),

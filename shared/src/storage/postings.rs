@@ -67,7 +67,7 @@ impl PostingStore {
             &json!({ attr::TEXT: text }),
         )?;
         let record = Item::of(posting_key(user_id, &record.id), record)?;
-        match insert_in_slot(self.store.as_ref(), user_id, slot, record, Some(text)).await? {
+        match insert_in_slot(self.store.as_ref(), user_id, slot, record, Some(text), None).await? {
             true => Ok(()),
             false => Err(PostingError::LimitReached),
         }

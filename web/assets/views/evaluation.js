@@ -1,10 +1,65 @@
 // An evaluation as the candidate reads it: the score, the feedback, the key points covered and
-// missed, the evidence quoted from the answer, and the STAR parts of a behavioral answer.
-// Every string from the model is rendered as text.
+// missed, the evidence quoted from the answer, and the STAR parts of a behavioral answer; or,
+// when it failed, why and what the candidate can do. Every string from the model is rendered
+// as text.
 import { html } from '../lib/html.js';
+import { useState } from '../vendor/hooks.mjs';
 import { t, tv } from '../i18n/index.js';
+import { submitAnswer } from '../api.js';
+import { Alert, Spinner, errorMessage } from '../lib/ui.js';
 
 /** @typedef {import('../api.js').Evaluation} Evaluation */
+/** @typedef {import('../api.js').ReportItem} ReportItem */
+
+/**
+ * The report as it stands once `questionId`'s evaluation is tried again: pending, like a new
+ * one, until the server says otherwise.
+ * @param {import('../api.js').Report | null} report
+ * @param {string} questionId
+ * @returns {import('../api.js').Report | null}
+ */
+export function withRetried(report, questionId) {
+  if (!report) return report;
+  const items = report.items.map((i) => (i.question_id === questionId ? { ...i, status: /** @type {const} */ ('pending'), can_evaluate_again: false } : i));
+  return { ...report, complete: false, items };
+}
+
+/**
+ * An answer whose evaluation failed: the reason in words, and what the candidate can do.
+ * While tries remain, the same answer sent again has it evaluated again (the server counts
+ * the tries); after that its score stays out of the report.
+ * @param {{ item: ReportItem, interviewId: string, onRetried: (questionId: string) => void }} props
+ */
+export function FailedEvaluation({ item, interviewId, onRetried }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(/** @type {string | null} */ (null));
+  const reason = tv('eval.reason', item.failure_reason ?? 'processing_error', t('eval.reason.processing_error'));
+  const retry = async () => {
+    if (busy || item.answer == null) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await submitAnswer(interviewId, item.question_id, item.answer);
+      onRetried(item.question_id);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<div class="eval-failed">
+    <p><strong>${t('eval.failedTitle')}</strong> ${reason}</p>
+    ${item.can_evaluate_again && item.answer != null
+      ? html`<p>${t('eval.canRetry')}</p>
+          <p class="actions-inline">
+            <button type="button" class="btn" onClick=${retry} disabled=${busy} aria-busy=${busy}>
+              ${busy ? html`<${Spinner} label=${t('eval.retrying')} />` : t('eval.retry')}
+            </button>
+          </p>`
+      : html`<p>${t('eval.noRetry')}</p>`}
+    ${error ? html`<${Alert}>${error}<//>` : null}
+  </div>`;
+}
 
 /**
  * @param {number} score out of 10

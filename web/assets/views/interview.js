@@ -8,7 +8,7 @@ import { ApiError, MAX_ANSWER, NetworkError, getInterview, nextQuestion, report 
 import { Alert, Loading, PageTitle, Progress, Spinner, errorMessage } from '../lib/ui.js';
 import { formatScore, isAbort, pollDelay, store, cx } from '../lib/util.js';
 import { canSpeak, dictate, recognitionClass, speak, stopSpeaking } from '../lib/voice.js';
-import { EvaluationView } from './evaluation.js';
+import { EvaluationView, FailedEvaluation, withRetried } from './evaluation.js';
 
 /** @typedef {import('../api.js').InterviewView} InterviewView */
 /** @typedef {import('../api.js').Report} Report */
@@ -168,6 +168,12 @@ export function InterviewScreen({ id }) {
     setCurrent({ status: 'fetching' });
   };
 
+  /** @param {string} qid */
+  const onRetried = (qid) => {
+    setRep((r) => withRetried(r, qid));
+    setReportTick((n) => n + 1);
+  };
+
   const onConflict = async () => {
     setNotice(t('interview.alreadyAnswered'));
     await load();
@@ -224,7 +230,7 @@ export function InterviewScreen({ id }) {
         .map((q) => {
           const item = rep?.items.find((i) => i.question_id === q.id);
           return html`<${Exchange} key=${q.id} question=${q} questions=${iv.questions} item=${item} sentText=${sent[q.id]}
-            number=${iv.questions.indexOf(q) + 1} total=${total} lang=${iv.lang} />`;
+            number=${iv.questions.indexOf(q) + 1} total=${total} lang=${iv.lang} interviewId=${id} onRetried=${onRetried} />`;
         })}
       ${current.status === 'question'
         ? html`<${Asking} key=${current.id} interview=${iv} question=${current} number=${number} total=${total}
@@ -248,7 +254,10 @@ export function InterviewScreen({ id }) {
             <p class="msg-who">${t('interview.interviewer')}</p>
             <div class="bubble">
               <p><strong>${t('interview.doneTitle')}</strong></p>
-              ${skipped && iv.personal_status === 'failed' ? html`<p>${t('interview.personalFailed', { count: skipped })}</p>` : null}
+              ${skipped && iv.personal_status === 'failed'
+                ? html`<p>${t('interview.personalFailed', { count: skipped })}</p>
+                    <p>${t('interview.personalFailedNext')} <a href="#/cvs">${t('nav.cvs')}</a> · <a href="#/interviews/new">${t('nav.newInterview')}</a></p>`
+                : null}
               <p>${awaiting.length ? t('interview.doneWaiting', { count: awaiting.length }) : t('interview.doneAll')}</p>
               <p class="actions-inline"><a class="btn btn-primary" href=${`#/reports/${encodeURIComponent(id)}`}>${t('interview.openReport')}</a></p>
             </div>
@@ -287,10 +296,11 @@ function questionHeading(question, questions, number, total) {
 
 /**
  * One answered question: the interviewer's message, the answer, and its evaluation once it
- * arrives.
- * @param {{ question: QuestionView, questions: QuestionView[], item: ReportItem | undefined, sentText: string | undefined, number: number, total: number, lang: string }} props
+ * arrives (or why it failed, and what the candidate can do).
+ * @param {{ question: QuestionView, questions: QuestionView[], item: ReportItem | undefined, sentText: string | undefined, number: number, total: number, lang: string,
+ *   interviewId: string, onRetried: (qid: string) => void }} props
  */
-function Exchange({ question, questions, item, sentText, number, total, lang }) {
+function Exchange({ question, questions, item, sentText, number, total, lang, interviewId, onRetried }) {
   const text = item?.question ?? question.text ?? '';
   const answer = item?.answer ?? sentText ?? '';
   const status = item?.status ?? 'pending';
@@ -306,8 +316,8 @@ function Exchange({ question, questions, item, sentText, number, total, lang }) 
         <div class="eval-slot" aria-live="polite">
           ${status === 'evaluated' && item?.evaluation
             ? html`<${EvaluationView} evaluation=${item.evaluation} lang=${lang} idPrefix=${`ev-${question.id}`} />`
-            : status === 'failed'
-              ? html`<p class="eval-failed">${t('eval.failed')}</p>`
+            : status === 'failed' && item
+              ? html`<${FailedEvaluation} item=${item} interviewId=${interviewId} onRetried=${onRetried} />`
               : html`<p class="eval-pending"><${Spinner} label=${t('eval.pending')} /></p>`}
         </div>
       </div>

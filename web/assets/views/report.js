@@ -9,7 +9,7 @@ import { Alert, Badge, Loading, PageTitle, Spinner, errorMessage } from '../lib/
 import { formatScore, isAbort, pollDelay } from '../lib/util.js';
 import { requirementName } from '../lib/domain.js';
 import { BarChart } from './charts.js';
-import { EvaluationView, scoreTone } from './evaluation.js';
+import { EvaluationView, FailedEvaluation, scoreTone, withRetried } from './evaluation.js';
 
 /** @typedef {import('../api.js').Report} Report */
 /** @typedef {import('../api.js').GroupScore} GroupScore */
@@ -104,7 +104,9 @@ function Retries({ item, interviewId, lang, onSent }) {
         <h4>${t('report.attempt', { n: retry.attempt })}</h4>
         <p class="answer-text" lang=${lang}>${retry.answer}</p>
         ${retry.status === 'pending' ? html`<${Badge} tone="progress">${t('eval.pending')}<//>` : null}
-        ${retry.status === 'failed' ? html`<p class="eval-failed">${t('eval.failed')}</p>` : null}
+        ${retry.status === 'failed'
+          ? html`<p class="eval-failed">${t('eval.failedTitle')} ${tv('eval.reason', retry.failure_reason ?? 'processing_error')}</p>`
+          : null}
         ${retry.evaluation
           ? html`<p class="retry-change">
               <span class=${`fit-score score-${scoreTone(retry.evaluation.score)}`}>${retry.evaluation.score}/10</span>
@@ -147,7 +149,8 @@ export function ReportScreen({ id, lang: uiLang }) {
   const [error, setError] = useState(/** @type {string | null} */ (null));
   const [downloading, setDownloading] = useState(false);
   const [downloadError, setDownloadError] = useState(/** @type {string | null} */ (null));
-  // Bumped when a question is answered again, so the report is polled until it is evaluated.
+  // Bumped when a question is answered again or an evaluation is tried again, so the report
+  // is polled until what was sent is evaluated.
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
@@ -171,6 +174,12 @@ export function ReportScreen({ id, lang: uiLang }) {
     })();
     return () => controller.abort();
   }, [id, tick]);
+
+  /** @param {string} qid */
+  const onRetried = (qid) => {
+    setRep((r) => withRetried(r, qid));
+    setTick((n) => n + 1);
+  };
 
   const download = async () => {
     if (downloading) return;
@@ -291,7 +300,7 @@ export function ReportScreen({ id, lang: uiLang }) {
                   <${EvaluationView} evaluation=${item.evaluation} lang=${lang} full=${true} idPrefix=${`rep-${item.question_id}`} />
                 </div>`
               : null}
-            ${item.status === 'failed' ? html`<p class="eval-failed">${t('eval.failed')}</p>` : null}
+            ${item.status === 'failed' ? html`<${FailedEvaluation} item=${item} interviewId=${id} onRetried=${onRetried} />` : null}
             ${item.status === 'evaluated'
               ? html`<${Retries} item=${item} interviewId=${id} lang=${lang} onSent=${() => setTick((n) => n + 1)} />`
               : null}

@@ -1,6 +1,9 @@
 //! Test support: the two adapter families every suite runs against, embedded (a temporary
 //! folder) and AWS (moto's server on loopback, started by `scripts/test`, at
-//! `MOTO_ENDPOINT`). Compiled only with the `testing` feature.
+//! `MOTO_ENDPOINT`), and fault-injecting decorators of the ports (`faults`). Compiled only
+//! with the `testing` feature.
+
+pub mod faults;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
