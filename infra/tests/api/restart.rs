@@ -74,7 +74,7 @@ async fn work_cut_off_by_a_kill_finishes_within_a_minute_of_the_restart() {
             .api
             .create_interview(
                 &token,
-                &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "technical": ANSWERS, "behavioral": 0, "personal": 1}),
+                &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "technical": ANSWERS, "behavioral": 0, "personal": 1, "follow_ups": 0}),
             )
             .await
             .json()
