@@ -253,51 +253,10 @@ impl Sweep {
         }
     }
 
-    /// Releases the run record of an interview job (CV extraction keeps none: its CV's
-    /// status is its only state).
+    /// Releases the run record of a job, if it keeps one.
     async fn release_run(&self, job: &Job) {
-        match job {
-            Job::ExtractCv { .. } => {}
-            Job::GeneratePersonalQuestions {
-                user_id,
-                interview_id,
-            } => {
-                self.jobs
-                    .release_run(user_id, JobRun::PersonalQuestions { interview_id })
-                    .await
-            }
-            Job::EvaluateAnswer {
-                user_id,
-                interview_id,
-                question_id,
-            } => {
-                self.jobs
-                    .release_run(
-                        user_id,
-                        JobRun::Evaluation {
-                            interview_id,
-                            question_id,
-                        },
-                    )
-                    .await
-            }
-            Job::EvaluateRetry {
-                user_id,
-                interview_id,
-                question_id,
-                attempt,
-            } => {
-                self.jobs
-                    .release_run(
-                        user_id,
-                        JobRun::Retry {
-                            interview_id,
-                            question_id,
-                            attempt: *attempt,
-                        },
-                    )
-                    .await
-            }
+        if let Some(run) = JobRun::of(job) {
+            self.jobs.release_run(job.user_id(), run).await;
         }
     }
 }

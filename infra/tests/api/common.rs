@@ -208,6 +208,14 @@ impl Api {
         send(self.authed(Method::POST, &format!("/cvs/{id}/complete"), token)).await
     }
 
+    /// The id of a new text CV (ready at once).
+    pub async fn text_cv_id(&self, token: &str, text: &str) -> String {
+        let created = self.create_text_cv(token, text, Some("CV")).await;
+        assert_eq!(created.status(), 201);
+        let cv: Value = created.json().await.unwrap();
+        cv["id"].as_str().unwrap().to_owned()
+    }
+
     pub async fn cvs(&self, token: &str) -> Response {
         send(self.authed(Method::GET, "/cvs", token)).await
     }

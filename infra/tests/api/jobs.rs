@@ -27,13 +27,6 @@ const CV_EN: &str = "Jane Doe, backend engineer\nAcme Cloud Inc., 2016 - present
 const POSTING_KO: &str = "[핀테크] 백엔드 개발자\n- 경력 5년 이상\n- 쿠버네티스 기반 결제 서비스 운영\n- 카프카로 이벤트 처리\n- PostgreSQL 스키마 설계\n우대: 리액트 경험";
 const CV_KO: &str = "홍길동, 백엔드 개발자\n에이씨엠이 클라우드, 2016 - 현재\n- 40개 서비스를 쿠버네티스로 이전\n- 리액트로 사내 대시보드 개발";
 
-async fn ready_text_cv(api: &Api, token: &str, text: &str) -> String {
-    let created = api.create_text_cv(token, text, Some("CV")).await;
-    assert_eq!(created.status(), 201);
-    let cv: Value = created.json().await.unwrap();
-    cv["id"].as_str().unwrap().to_owned()
-}
-
 async fn saved_job(api: &Api, token: &str, title: &str, text: &str) -> Value {
     let created = api
         .create_job(
@@ -218,7 +211,7 @@ async fn aimed_interview(family: Family, lang: &str, cv_text: &str, posting: &st
     api.load_bank(&test_bank()).await;
     api.start_worker();
     let token = api.user(&format!("aimed{lang}")).await.token;
-    let cv = ready_text_cv(&api, &token, cv_text).await;
+    let cv = api.text_cv_id(&token, cv_text).await;
     let job = saved_job(&api, &token, "Backend Engineer, Payments", posting).await;
     let created = api
         .create_interview(&token, &json!({"cv_id": cv, "job_id": job["id"], "position": "be", "lang": lang, "technical": 3, "behavioral": 1, "personal": 5}))
@@ -331,9 +324,7 @@ async fn a_job_the_cv_does_not_match_still_gives_a_whole_interview(family: Famil
     api.load_bank(&test_bank()).await;
     api.start_worker();
     let token = api.user("mismatch").await.token;
-    let cv = ready_text_cv(
-        &api,
-        &token,
+    let cv = api.text_cv_id(&token,
         "Embedded firmware engineer. Wrote C for microcontrollers at Bosch GmbH.\n- Cut boot time by 30% on a sensor board",
     )
     .await;
@@ -390,7 +381,7 @@ async fn the_job_must_be_yours(family: Family) {
     let token = api.user("owner").await.token;
     let other = api.user("intruder").await.token;
     let job = saved_job(&api, &token, "Mine", "Kafka.").await;
-    let cv = ready_text_cv(&api, &other, CV_EN).await;
+    let cv = api.text_cv_id(&other, CV_EN).await;
     for job_id in [
         job["id"].clone(),
         json!("0196f1c3b1c27e3f8d4b6c7e8f9a0b1d"),
@@ -453,7 +444,7 @@ async fn a_postings_text_never_reaches_the_logs() {
     api.load_bank(&test_bank()).await;
     api.start_worker();
     let token = api.user("secretive").await.token;
-    let cv = ready_text_cv(&api, &token, CV_EN).await;
+    let cv = api.text_cv_id(&token, CV_EN).await;
     let marker = "Zanzibar-quokka-ledger";
     let job = saved_job(&api, &token, "Payments", &format!("{POSTING_EN}\n{marker}")).await;
     let created = api

@@ -72,6 +72,17 @@ pub fn retry_job(user_id: &str, retry: &Retry) -> Job {
     }
 }
 
+/// Where a retry is stored.
+fn stored_retry_key(user_id: &str, retry: &Retry) -> ItemKey {
+    let answer = &retry.answer;
+    retry_key(
+        user_id,
+        &answer.interview_id,
+        &answer.question_id,
+        retry.attempt,
+    )
+}
+
 /// When work queued at `at` is due for the sweep.
 fn due_after(at: time::OffsetDateTime) -> i64 {
     at.unix_timestamp() + WORK_LEASE_SECONDS
@@ -273,9 +284,8 @@ impl InterviewStore {
             .await
     }
 
-    /// The CV text the interview was created with; `None` once its personal questions are
-    /// settled (or for an interview created before copies were kept).
-    /// What the interview's personal questions are written from, as it was at the start.
+    /// What the interview's personal questions are written from, as it was at the start;
+    /// `None` once they are settled (or for an interview created before copies were kept).
     pub async fn writing_material(
         &self,
         user_id: &str,
@@ -673,13 +683,7 @@ impl InterviewStore {
     /// Stores a retry with its evaluation's pending-work marker, unless that attempt exists;
     /// `false` when it does.
     pub async fn insert_retry(&self, user_id: &str, retry: &Retry) -> Result<bool, StoreError> {
-        let answer = &retry.answer;
-        let key = retry_key(
-            user_id,
-            &answer.interview_id,
-            &answer.question_id,
-            retry.attempt,
-        );
+        let key = stored_retry_key(user_id, retry);
         let result = self
             .store
             .transact(vec![
@@ -687,7 +691,10 @@ impl InterviewStore {
                     item: Item::of(key, retry)?,
                     condition: Some(Condition::Absent),
                 },
-                mark(&retry_job(user_id, retry), due_after(answer.submitted_at))?,
+                mark(
+                    &retry_job(user_id, retry),
+                    due_after(retry.answer.submitted_at),
+                )?,
             ])
             .await;
         match result {
@@ -699,13 +706,7 @@ impl InterviewStore {
 
     /// Removes a retry whose job could not be queued, and its marker, so it can be sent again.
     pub async fn delete_retry(&self, user_id: &str, retry: &Retry) -> Result<(), StoreError> {
-        let answer = &retry.answer;
-        let key = retry_key(
-            user_id,
-            &answer.interview_id,
-            &answer.question_id,
-            retry.attempt,
-        );
+        let key = stored_retry_key(user_id, retry);
         self.store
             .transact(vec![
                 WriteOp::Delete {
@@ -758,17 +759,8 @@ impl InterviewStore {
         retry: &Retry,
         outcome: Result<&Evaluation, &str>,
     ) -> Result<(), StoreError> {
-        let answer = &retry.answer;
-        self.record_outcome(
-            &retry_key(
-                user_id,
-                &answer.interview_id,
-                &answer.question_id,
-                retry.attempt,
-            ),
-            outcome,
-        )
-        .await
+        self.record_outcome(&stored_retry_key(user_id, retry), outcome)
+            .await
     }
 
     async fn record_outcome(

@@ -195,19 +195,7 @@ pub fn seen_behavioral_key(user_id: &str) -> ItemKey {
 
 /// The run record of a job: in progress with a lease, then completed.
 pub fn job_run_key(user_id: &str, run: &JobRun<'_>) -> ItemKey {
-    let name = match run {
-        JobRun::PersonalQuestions { interview_id } => format!("personal#{interview_id}"),
-        JobRun::Evaluation {
-            interview_id,
-            question_id,
-        } => format!("evaluate#{interview_id}#{question_id}"),
-        JobRun::Retry {
-            interview_id,
-            question_id,
-            attempt,
-        } => format!("retry#{interview_id}#{question_id}#{attempt}"),
-    };
-    ItemKey::new(user_partition(user_id), format!("JOBRUN#{name}"))
+    ItemKey::new(user_partition(user_id), format!("JOBRUN#{}", run.name()))
 }
 
 /// How many partitions pending-work markers are spread over, so that no single partition
@@ -241,28 +229,12 @@ pub fn pending_user_prefix(user_id: &str) -> (String, String) {
 /// is recorded: how the sweep finds work whose job was lost. Outside the user's partition,
 /// since the sweep cannot list users; account deletion removes a user's markers.
 pub fn pending_work_key(job: &Job) -> ItemKey {
-    let (user_id, work) = match job {
-        Job::ExtractCv { user_id, cv_id } => (user_id, format!("cv#{cv_id}")),
-        Job::GeneratePersonalQuestions {
-            user_id,
-            interview_id,
-        } => (user_id, format!("personal#{interview_id}")),
-        Job::EvaluateAnswer {
-            user_id,
-            interview_id,
-            question_id,
-        } => (user_id, format!("evaluate#{interview_id}#{question_id}")),
-        Job::EvaluateRetry {
-            user_id,
-            interview_id,
-            question_id,
-            attempt,
-        } => (
-            user_id,
-            format!("retry#{interview_id}#{question_id}#{attempt}"),
-        ),
+    let work = match (job, JobRun::of(job)) {
+        (_, Some(run)) => run.name(),
+        (Job::ExtractCv { cv_id, .. }, None) => format!("cv#{cv_id}"),
+        (_, None) => unreachable!("every job but CV extraction keeps a run record"),
     };
-    let (partition, prefix) = pending_user_prefix(user_id);
+    let (partition, prefix) = pending_user_prefix(job.user_id());
     ItemKey::new(partition, format!("{prefix}{work}"))
 }
 
@@ -281,6 +253,53 @@ pub enum JobRun<'a> {
         question_id: &'a str,
         attempt: u8,
     },
+}
+
+impl<'a> JobRun<'a> {
+    /// The run record a job keeps; `None` for CV extraction, whose CV's status is its only
+    /// state.
+    pub fn of(job: &'a Job) -> Option<Self> {
+        match job {
+            Job::ExtractCv { .. } => None,
+            Job::GeneratePersonalQuestions { interview_id, .. } => {
+                Some(Self::PersonalQuestions { interview_id })
+            }
+            Job::EvaluateAnswer {
+                interview_id,
+                question_id,
+                ..
+            } => Some(Self::Evaluation {
+                interview_id,
+                question_id,
+            }),
+            Job::EvaluateRetry {
+                interview_id,
+                question_id,
+                attempt,
+                ..
+            } => Some(Self::Retry {
+                interview_id,
+                question_id,
+                attempt: *attempt,
+            }),
+        }
+    }
+
+    /// The work's name within the user's keys (run records and pending-work markers alike).
+    fn name(&self) -> String {
+        match self {
+            Self::PersonalQuestions { interview_id } => format!("personal#{interview_id}"),
+            Self::Evaluation {
+                interview_id,
+                question_id,
+            } => format!("evaluate#{interview_id}#{question_id}"),
+            Self::Retry {
+                interview_id,
+                question_id,
+                attempt,
+            } => format!("retry#{interview_id}#{question_id}#{attempt}"),
+        }
+    }
 }
 
 /// Which bank: the curated one, or questions imported from the legacy layout for review.
