@@ -1155,6 +1155,12 @@ export interface components {
             question_id: string;
             /** @description The question answered again, attempt by attempt, each against the first answer. */
             retries?: components["schemas"]["RetryItem"][];
+            /**
+             * Format: int32
+             * @description How many more times the question may be answered again (0 until its first answer
+             *     is evaluated).
+             */
+            retries_left: number;
             status: components["schemas"]["ItemStatus"];
             topic?: string | null;
         };

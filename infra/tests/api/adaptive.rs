@@ -28,18 +28,14 @@ api_cases!(
 const WEAK: &str = "I am not sure, I have not worked with this much.";
 
 async fn interview_with(api: &Api, token: &str, technical: u64, follow_ups: u64) -> String {
-    let cv: Value = api
-        .create_text_cv(
+    let cv = api
+        .text_cv_id(
             token,
             "Backend engineer. Go, PostgreSQL, Kafka at Acme Inc.",
-            None,
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     let created = api
-        .create_interview(token, &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "technical": technical, "behavioral": 0, "personal": 0, "follow_ups": follow_ups}))
+        .create_interview(token, &json!({"cv_id": cv, "position": "be", "lang": "en", "technical": technical, "behavioral": 0, "personal": 0, "follow_ups": follow_ups}))
         .await;
     assert_eq!(created.status(), 201);
     let interview: Value = created.json().await.unwrap();
@@ -241,14 +237,9 @@ async fn follow_ups_can_be_turned_off(family: Family) {
 /// Runs a whole interview (four technical questions, no follow-ups): databases answered
 /// weakly, the rest with the example answer; returns once every answer is evaluated.
 async fn weak_on_databases(api: &Api, token: &str) {
-    let cv: Value = api
-        .create_text_cv(token, "Backend engineer at Acme Inc.", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let cv = api.text_cv_id(token, "Backend engineer at Acme Inc.").await;
     let created = api
-        .create_interview(token, &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "technical": 4, "behavioral": 0, "personal": 0, "follow_ups": 0}))
+        .create_interview(token, &json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 4, "behavioral": 0, "personal": 0, "follow_ups": 0}))
         .await;
     let interview: Value = created.json().await.unwrap();
     let id = interview["id"].as_str().unwrap();
@@ -295,14 +286,11 @@ async fn progress_and_practice_aim_at_the_weakest_topic(family: Family) {
     assert!(areas[0]["trend"].is_number());
     assert!(areas[0]["score"].as_f64().unwrap() < areas[1]["score"].as_f64().unwrap());
 
-    let cv: Value = api
-        .create_text_cv(&token, "Backend engineer at Acme Inc.", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let cv = api
+        .text_cv_id(&token, "Backend engineer at Acme Inc.")
+        .await;
     let created = api
-        .create_interview(&token, &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "technical": 2, "behavioral": 0, "personal": 0, "focus": "weak"}))
+        .create_interview(&token, &json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "behavioral": 0, "personal": 0, "focus": "weak"}))
         .await;
     assert_eq!(created.status(), 201);
     let interview: Value = created.json().await.unwrap();
@@ -342,14 +330,11 @@ async fn a_new_account_practising_weak_areas_gets_the_usual_spread(family: Famil
         .await
         .unwrap();
     assert_eq!(progress, json!({"interviews": 0, "areas": []}));
-    let cv: Value = api
-        .create_text_cv(&token, "Backend engineer at Acme Inc.", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let cv = api
+        .text_cv_id(&token, "Backend engineer at Acme Inc.")
+        .await;
     let created = api
-        .create_interview(&token, &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "technical": 2, "personal": 0, "focus": "weak"}))
+        .create_interview(&token, &json!({"cv_id": cv, "position": "be", "lang": "en", "technical": 2, "personal": 0, "focus": "weak"}))
         .await;
     assert_eq!(created.status(), 201);
     let interview: Value = created.json().await.unwrap();
@@ -368,7 +353,7 @@ async fn a_new_account_practising_weak_areas_gets_the_usual_spread(family: Famil
     let refused = api
         .create_interview(
             &token,
-            &json!({"cv_id": cv["id"], "position": "be", "lang": "en", "focus": "strong"}),
+            &json!({"cv_id": cv, "position": "be", "lang": "en", "focus": "strong"}),
         )
         .await;
     assert_eq!(refused.status(), 422);
@@ -420,6 +405,7 @@ async fn a_retry_shows_its_change_in_the_report(family: Family) {
         .unwrap()
         .to_owned();
     let first_score = report["items"][0]["evaluation"]["score"].as_i64().unwrap();
+    assert_eq!(report["items"][0]["retries_left"], 2);
     let sent = retry(&api, &token, &id, "q1", &example).await;
     assert_eq!(sent.status(), 202);
     let receipt: Value = sent.json().await.unwrap();
@@ -464,6 +450,7 @@ async fn a_retry_shows_its_change_in_the_report(family: Family) {
     );
     // The interview's own score is the first answers': a retry is practice.
     assert_eq!(item["evaluation"]["score"], first_score);
+    assert_eq!(item["retries_left"], 0);
     let markdown = api.report_markdown(&token, &id).await.text().await.unwrap();
     assert!(
         markdown.contains("**Answered again, attempt 1**"),

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::evaluation::{Evaluation, mean_score};
 use super::interview::{
-    Answer, EvaluationStatus, Interview, InterviewQuestion, InterviewStatus, Retry,
+    Answer, EvaluationStatus, Interview, InterviewQuestion, InterviewStatus, MAX_RETRIES, Retry,
 };
 use super::posting::{Requirement, TargetJob};
 use super::text::truncate;
@@ -57,6 +57,9 @@ pub struct ReportItem {
     /// The question answered again, attempt by attempt, each against the first answer.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub retries: Vec<RetryItem>,
+    /// How many more times the question may be answered again (0 until its first answer
+    /// is evaluated).
+    pub retries_left: u8,
 }
 
 /// A question answered again: its evaluation and how it compares with the first answer's.
@@ -344,6 +347,10 @@ impl Report {
                 failure_reason: answer.and_then(|a| a.failure_reason),
                 example_answer: question.example_answer.clone(),
                 key_points: question.key_points.clone(),
+                retries_left: match status {
+                    ItemStatus::Evaluated => MAX_RETRIES.saturating_sub(retries.len() as u8),
+                    _ => 0,
+                },
                 retries,
             });
         }

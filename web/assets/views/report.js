@@ -60,9 +60,6 @@ function FitSection({ fit, items, uiLang }) {
   </section>`;
 }
 
-/** Retries a question allows after its first evaluation. */
-const MAX_RETRIES = 2;
-
 /**
  * A question answered again: each attempt with its change against the first answer, and a
  * form for another attempt while any are left.
@@ -74,7 +71,7 @@ function Retries({ item, interviewId, lang, onSent }) {
   const [error, setError] = useState(/** @type {string | null} */ (null));
   const [sending, setSending] = useState(false);
   const retries = item.retries ?? [];
-  const left = MAX_RETRIES - retries.length;
+  const left = item.retries_left;
   const boxId = `retry-${item.question_id}`;
 
   const send = async (/** @type {Event} */ e) => {
